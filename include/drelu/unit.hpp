@@ -1,0 +1,161 @@
+// One dReLU unit with its input folded in: the density
+//   p(h) ∝ exp(-U(h)),  U(h) = gp/2 h₊² - tp h₊ + gn/2 h₋² - tn h₋,
+// with tp = θ⁺ + I, tn = θ⁻ + I, gp = |γ⁺|, gn = |γ⁻|. It is a mixture of two truncated
+// normals: the positive side (tp, gp) on h >= 0 and the mirrored negative side (-tn, gn) on
+// -h >= 0, with weights pp = Z+/(Z+ + Z-) and pn = Z-/(Z+ + Z-).
+//
+// These scalar functions are the kernels of the batch API (functions.hpp); they work in the
+// computation type of the layer (double for float layers).
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "truncated_normal.hpp"
+
+namespace drelu {
+namespace unit {
+
+template <class T>
+struct Unit {
+  T tp;  // θ⁺ + I
+  T tn;  // θ⁻ + I
+  T gp;  // |γ⁺|
+  T gn;  // |γ⁻|
+};
+
+// One side's energy g/2 u² - t u at u >= 0; u = 0 gives 0 even for g = inf.
+template <class T>
+T side_energy(T t, T g, T u) {
+  if (u == T(0)) return T(0);
+  return (g * u / 2 - t) * u;
+}
+
+// U(h), the potential of the unit at h.
+template <class T>
+T energy(const Unit<T>& unit, T h) {
+  if (h >= T(0)) return side_energy(unit.tp, unit.gp, h);
+  return side_energy(-unit.tn, unit.gn, -h);
+}
+
+template <class T>
+struct LogPartitions {
+  T positive;  // log Z+
+  T negative;  // log Z-
+  T total;     // cgf = log(Z+ + Z-)
+};
+
+template <class T>
+LogPartitions<T> log_partitions(const Unit<T>& unit) {
+  const T positive = truncated_normal::log_partition(unit.tp, unit.gp);
+  const T negative = truncated_normal::log_partition(-unit.tn, unit.gn);
+  return {positive, negative, special::logsumexp(positive, negative)};
+}
+
+template <class T>
+T cgf(const Unit<T>& unit) {
+  return log_partitions(unit).total;
+}
+
+// Side weights from the log-partitions, pp = 1/(1 + exp(log Z- - log Z+)). When both sides
+// are removed or both are not normalizable the weights are undefined and split evenly.
+template <class T>
+struct SideWeights {
+  T positive;
+  T negative;
+};
+
+template <class T>
+SideWeights<T> side_weights(const LogPartitions<T>& logz) {
+  using std::exp;
+  if (std::isinf(logz.positive) && logz.positive == logz.negative) return {T(0.5), T(0.5)};
+  if (logz.positive == std::numeric_limits<T>::infinity()) return {T(1), T(0)};
+  if (logz.negative == std::numeric_limits<T>::infinity()) return {T(0), T(1)};
+  return {T(1) / (T(1) + exp(logz.negative - logz.positive)),
+          T(1) / (T(1) + exp(logz.positive - logz.negative))};
+}
+
+template <class T>
+SideWeights<T> side_probabilities(const Unit<T>& unit) {
+  return side_weights(log_partitions(unit));
+}
+
+template <class T>
+struct Statistics {
+  T mean;
+  T variance;
+  T mean_abs;
+};
+
+// Mixture moments; the variance by the law of total variance,
+//   Var = pp v+ + pn v- + pp pn (m+ + m-)²   (m- is the mean of -h on the negative side),
+// which has no cancellation, unlike E[h²] - E[h]².
+template <class T>
+Statistics<T> statistics(const Unit<T>& unit) {
+  const auto weights = side_probabilities(unit);
+  const auto positive = truncated_normal::moments(unit.tp, unit.gp);
+  const auto negative = truncated_normal::moments(-unit.tn, unit.gn);
+  const T spread = positive.mean + negative.mean;
+  const T variance = weights.positive * positive.variance +
+                     weights.negative * negative.variance +
+                     weights.positive * weights.negative * spread * spread;
+  return {weights.positive * positive.mean - weights.negative * negative.mean, variance,
+          weights.positive * positive.mean + weights.negative * negative.mean};
+}
+
+// The most probable h; at a tie between two peaks the positive one (tp²/gp >= tn²/gn).
+template <class T>
+T mode(const Unit<T>& unit) {
+  const bool positive_peak = unit.tp > T(0);
+  const bool negative_peak = unit.tn < T(0);
+  if (positive_peak && negative_peak) {
+    const T positive_height = unit.tp / unit.gp * unit.tp;
+    const T negative_height = unit.tn / unit.gn * unit.tn;
+    return positive_height >= negative_height ? unit.tp / unit.gp : unit.tn / unit.gn;
+  }
+  if (positive_peak) return unit.tp / unit.gp;
+  if (negative_peak) return unit.tn / unit.gn;
+  return T(0);
+}
+
+// log p(h) = -U(h) - cgf.
+template <class T>
+T logpdf(const Unit<T>& unit, T h, T cgf_value) {
+  return -energy(unit, h) - cgf_value;
+}
+
+// P(H <= h) and P(H > h) together, each accurate in relative terms: the tail beyond h on h's
+// own side, far = p_side P(u > |h| | side), and the near part p_other + p_side P(u <= |h|)
+// are both formed directly; the smaller of the two is kept and the other is 1 minus it.
+template <class T>
+struct Tails {
+  T lower;  // P(H <= h)
+  T upper;  // P(H > h)
+};
+
+template <class T>
+Tails<T> tails(const Unit<T>& unit, T h) {
+  using std::exp;
+  const auto logz = log_partitions(unit);
+  const auto weights = side_weights(logz);
+  // Mass at infinity (a side that is not normalizable): every finite h is below it or above.
+  if (logz.total == std::numeric_limits<T>::infinity()) return {weights.negative, weights.positive};
+  const bool positive = h >= T(0);
+  const T t = positive ? unit.tp : -unit.tn;
+  const T g = positive ? unit.gp : unit.gn;
+  const T distance = positive ? h : -h;
+  const T log_weight = (positive ? logz.positive : logz.negative) - logz.total;
+  const T far = exp(log_weight + truncated_normal::log_survival(t, g, distance));
+  T near;
+  if (far <= T(0.5)) {
+    near = T(1) - far;
+  } else {
+    const T other = positive ? weights.negative : weights.positive;
+    near = other + exp(log_weight) * truncated_normal::cdf(t, g, distance);
+  }
+  const T far_kept = far <= T(0.5) ? far : T(1) - near;
+  return positive ? Tails<T>{near, far_kept} : Tails<T>{far_kept, near};
+}
+
+}  // namespace unit
+}  // namespace drelu
