@@ -83,6 +83,10 @@ TailFraction<T> tail_fraction(T a) {
 
 }  // namespace detail
 
+// The wider type in which drelu evaluates formulas that cancel or feed a large exponent.
+template <class T>
+using wider_t = typename detail::wider<T>::type;
+
 // erfcx(x) = exp(x^2) erfc(x), for every real x. Overflows to +inf only where the true value
 // does (x < -26.6 in double). For x >= 0.5 the factor exp(x^2) is formed from the exact split
 // x^2 = hi + lo (fma), so the rounding of x^2 costs nothing; beyond x = 26, where erfc
@@ -216,22 +220,21 @@ T log_tail_ratio_quadrature(T a, T w) {
 
 }  // namespace detail
 
-// log(Q(a + w)/Q(a)) for w >= 0, the log of the probability that Y | Y > a exceeds a + w.
+// log(Q(a + w)/Q(a)) for w >= 0, the log of the probability that Y | Y > a exceeds a + w, in
+// the wider type (it is often the large exponent of a tiny probability).
 // Accurate in relative terms also for tiny w (quadrature of lambda for w <= 1/2); for a >= 0
 // the difference of log Mills ratios minus the exact quadratic w (a + w/2); for a < 0 the
 // difference of log1p forms.
 template <class T>
-T log_tail_ratio(T a, T w) {
-  using W = typename detail::wider<T>::type;
-  if (w == T(0)) return T(0);
-  if (std::isinf(w)) return -std::numeric_limits<T>::infinity();
+wider_t<T> log_tail_ratio(T a, T w) {
+  using W = wider_t<T>;
+  if (w == T(0)) return W(0);
+  if (std::isinf(w)) return -std::numeric_limits<W>::infinity();
   const W wa = W(a);
   const W ww = W(w);
-  if (w <= T(0.5)) return T(detail::log_tail_ratio_quadrature(wa, ww));
-  if (a >= T(0)) {
-    return T(log_mills_ratio(wa + ww) - log_mills_ratio(wa) - ww * (wa + ww / 2));
-  }
-  return T(log_normal_tail(wa + ww) - log_normal_tail(wa));
+  if (w <= T(0.5)) return detail::log_tail_ratio_quadrature(wa, ww);
+  if (a >= T(0)) return log_mills_ratio(wa + ww) - log_mills_ratio(wa) - ww * (wa + ww / 2);
+  return log_normal_tail(wa + ww) - log_normal_tail(wa);
 }
 
 // P(a < Y <= a + w)/Q(a) = 1 - Q(a + w)/Q(a) for w >= 0, accurate in relative terms when it is
@@ -241,16 +244,16 @@ T log_tail_ratio(T a, T w) {
 // below 1/2; elsewhere -expm1 of log_tail_ratio.
 template <class T>
 T truncated_cdf(T a, T w) {
-  using W = typename detail::wider<T>::type;
+  using W = wider_t<T>;
   using std::exp;
   using std::expm1;
   const W wa = W(a);
   const W wb = W(a) + W(w);
   if (wb <= W(0)) {
-    const W mirrored = W(log_tail_ratio(T(-wb), w));  // log(Q(-a)/Q(-b))
+    const W mirrored = log_tail_ratio(T(-wb), w);  // log(Q(-a)/Q(-b))
     return T(exp(log_normal_tail(-wb) - log_normal_tail(wa)) * -expm1(mirrored));
   }
-  if (w <= T(0.5) || a >= T(0)) return T(-expm1(W(log_tail_ratio(a, w))));
+  if (w <= T(0.5) || a >= T(0)) return T(-expm1(log_tail_ratio(a, w)));
   const W lower = boost::math::erfc(-wa / detail::sqrt2<W>()) / 2;  // Phi(a)
   const W upper = boost::math::erfc(wb / detail::sqrt2<W>()) / 2;   // Q(b)
   return T((W(1) - upper - lower) / (W(1) - lower));

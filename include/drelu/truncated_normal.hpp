@@ -6,6 +6,7 @@
 //   g = 0, t < 0   exponential side: Z = 1/(-t), mean 1/(-t), variance 1/t^2
 //   g = 0, t >= 0  not normalizable: log Z = +inf, mean = variance = +inf
 //   g = +inf       side removed: log Z = -inf, mean = variance = 0
+//   t = +inf       (an infinite input) log Z = +inf, mean = +inf, variance 1/g, the limit
 #pragma once
 
 #include <cmath>
@@ -56,7 +57,7 @@ Moments<T> moments(T t, T g) {
     return {inf, inf};
   }
   if (std::isinf(g)) return {T(0), T(0)};
-  if (t == inf) return {inf, inf};
+  if (t == inf) return {inf, T(1) / g};
   const T a = truncation_point(t, g);
   if (a >= special::detail::tail_threshold<T>()) {
     const auto scaled = special::scaled_tail_moments(a);
@@ -67,14 +68,15 @@ Moments<T> moments(T t, T g) {
 }
 
 // log P(u > h | side) for h >= 0: log Q(a + h sqrt g) - log Q(a), accurate in relative terms
-// also for small h (see special::log_tail_ratio).
+// also for small h (see special::log_tail_ratio); returned in the wider type, since it is
+// often a large exponent.
 template <class T>
-T log_survival(T t, T g, T h) {
-  constexpr T inf = std::numeric_limits<T>::infinity();
-  if (h == T(0)) return T(0);
-  if (g == T(0)) return t < T(0) ? t * h : T(0);
-  if (std::isinf(g) || std::isinf(h)) return -inf;
-  if (t == inf) return T(0);
+special::wider_t<T> log_survival(T t, T g, T h) {
+  using W = special::wider_t<T>;
+  if (h == T(0)) return W(0);
+  if (g == T(0)) return t < T(0) ? W(t) * W(h) : W(0);
+  if (std::isinf(g) || std::isinf(h)) return -std::numeric_limits<W>::infinity();
+  if (t == std::numeric_limits<T>::infinity()) return W(0);
   const T sqrt_g = std::sqrt(g);
   return special::log_tail_ratio(-t / sqrt_g, h * sqrt_g);
 }

@@ -95,12 +95,18 @@ Statistics<T> statistics(const Unit<T>& unit) {
   const auto weights = side_probabilities(unit);
   const auto positive = truncated_normal::moments(unit.tp, unit.gp);
   const auto negative = truncated_normal::moments(-unit.tn, unit.gn);
+  // A side of weight 0 contributes nothing, even where its own moments are infinite.
+  const auto weighted = [](T weight, T value) { return weight == T(0) ? T(0) : weight * value; };
   const T spread = positive.mean + negative.mean;
-  const T variance = weights.positive * positive.variance +
-                     weights.negative * negative.variance +
-                     weights.positive * weights.negative * spread * spread;
-  return {weights.positive * positive.mean - weights.negative * negative.mean, variance,
-          weights.positive * positive.mean + weights.negative * negative.mean};
+  const T between = weights.positive == T(0) || weights.negative == T(0)
+                        ? T(0)
+                        : weights.positive * weights.negative * spread * spread;
+  const T mean_p = weighted(weights.positive, positive.mean);
+  const T mean_n = weighted(weights.negative, negative.mean);
+  return {mean_p - mean_n,
+          weighted(weights.positive, positive.variance) +
+              weighted(weights.negative, negative.variance) + between,
+          mean_p + mean_n};
 }
 
 // The most probable h; at a tie between two peaks the positive one (tp²/gp >= tn²/gn).
@@ -145,7 +151,8 @@ Tails<T> tails(const Unit<T>& unit, T h) {
   const T g = positive ? unit.gp : unit.gn;
   const T distance = positive ? h : -h;
   const T log_weight = (positive ? logz.positive : logz.negative) - logz.total;
-  const T far = exp(log_weight + truncated_normal::log_survival(t, g, distance));
+  using W = special::wider_t<T>;
+  const T far = T(exp(W(log_weight) + truncated_normal::log_survival(t, g, distance)));
   T near;
   if (far <= T(0.5)) {
     near = T(1) - far;
