@@ -3,74 +3,18 @@
 //   |got - ref| <= 16 max(1, cond) u |ref|    (u = 2^-53; 2^-24 for float)
 // with an exact-zero reference (cond = inf) passing when |got| <= 16 u scale. The worst ratio
 // error/bound per column is printed, so the margin is visible in the test output.
-#include <cfloat>
 #include <cmath>
 #include <cstdio>
-#include <drelu/drelu.hpp>
-#include <limits>
+#include <map>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "catch.hpp"
-#include "reference_table.hpp"
+#include "reference_checks.hpp"
 
 namespace {
 
 using drelu_test::ReferenceRow;
-
-const std::vector<std::string> kPoints = {"m1", "0p5", "2"};
-const double kPointValues[] = {-1.0, 0.5, 2.0};
-
-// Everything the library says about the row's unit, by column name, computed in T from the
-// parameters rounded to P.
-template <class T, class P = T>
-std::vector<std::pair<std::string, long double>> compute_row(const ReferenceRow& row) {
-  using Vec = Eigen::Array<T, Eigen::Dynamic, 1>;
-  using Arr = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
-  const auto param = [&](const char* name) {
-    return Vec::Constant(1, T(P(row.value.at(name))));
-  };
-  const drelu::dReLU<T> layer(param("theta_p"), param("theta_n"), param("gamma_p"),
-                              param("gamma_n"));
-  const Arr input = Arr::Constant(1, 1, T(P(row.value.at("input"))));
-  Arr x(1, 3);
-  x << T(-1.0), T(0.5), T(2.0);
-  const Arr inputs3 = Arr::Constant(1, 3, input(0, 0));
-  const Arr logpdf = drelu::logpdfs(layer, x, inputs3);
-  const Arr cdf = drelu::cdfs(layer, x, inputs3);
-  const Arr energy = drelu::energies(layer, x);
-  std::vector<std::pair<std::string, long double>> out = {
-      {"cgf", drelu::cgfs(layer, input)(0, 0)},
-      {"pp", drelu::prob_positive_from_inputs(layer, input)(0, 0)},
-      {"mean", drelu::mean_from_inputs(layer, input)(0, 0)},
-      {"var", drelu::var_from_inputs(layer, input)(0, 0)},
-      {"mean_abs", drelu::mean_abs_from_inputs(layer, input)(0, 0)},
-      {"mode", drelu::mode_from_inputs(layer, input)(0, 0)}};
-  for (int k = 0; k < 3; ++k) {
-    out.push_back({"logpdf_" + kPoints[k], logpdf(0, k)});
-    out.push_back({"cdf_" + kPoints[k], cdf(0, k)});
-    out.push_back({"energy_" + kPoints[k], energy(0, k)});
-  }
-  return out;
-}
-
-// Whether a value can be held by T without overflow or underflow (0 counts as held).
-template <class T>
-bool representable(long double v) {
-  if (v == 0) return true;
-  const long double a = std::fabs(v);
-  return a >= std::numeric_limits<T>::min() && a <= std::numeric_limits<T>::max();
-}
-
-template <class T>
-bool row_fits(const ReferenceRow& row) {
-  if (!row.finite_in_double) return false;
-  for (const auto& kv : row.value) {
-    if (!representable<T>(kv.second)) return false;
-  }
-  return true;
-}
 
 struct ColumnReport {
   double worst_ratio = 0;
@@ -79,43 +23,19 @@ struct ColumnReport {
   std::vector<std::string> failures;
 };
 
-// For float the parameters themselves are rounded by 2^-24, far enough for the first-order
-// estimate cond u to miss the second-order part (a pp = 1/2 row whose variance is flat in pp
-// to first order) or a jump of the mode. What the rounding of the parameters costs is
-// therefore also measured directly, as the long double result at the rounded parameters minus
-// the reference, and added to the bound. For double and long double it is zero.
-template <class T>
-std::map<std::string, long double> input_rounding_error(const ReferenceRow& row) {
-  std::map<std::string, long double> cost;
-  if (!std::is_same<T, float>::value) return cost;
-  for (const auto& [column, value] : compute_row<long double, T>(row)) {
-    cost[column] = std::fabs(value - row.value.at(column));
-  }
-  return cost;
-}
-
 template <class T>
 std::map<std::string, ColumnReport> check_table(const std::vector<ReferenceRow>& rows,
                                                 double unit_roundoff) {
   std::map<std::string, ColumnReport> report;
   for (const auto& row : rows) {
-    if (!row_fits<T>(row)) continue;
-    const long double sd = std::sqrt(row.value.at("var"));
-    auto rounding = input_rounding_error<T>(row);
-    for (const auto& [column, got] : compute_row<T>(row)) {
+    if (!drelu_test::row_fits<T>(row)) continue;
+    auto rounding = drelu_test::input_rounding_error<T>(row);
+    for (const auto& [column, got] : drelu_test::compute_row<T>(row)) {
       if (column == "mode" && !row.mode_flag.empty()) continue;
-      const long double ref = row.value.at(column);
-      const double cond = row.cond.at(column);
-      long double error = std::isnan(got) ? INFINITY : std::fabs(got - ref);
-      long double bound;
-      if (std::isinf(cond) || ref == 0) {
-        const long double scale = column == "mean" ? sd : 1.0L;
-        bound = 16 * unit_roundoff * scale;
-      } else {
-        bound = 16 * std::fmax(1.0, cond) * unit_roundoff * std::fabs(ref);
-      }
-      if (std::isinf(ref) && got == ref) error = 0;
-      if (rounding.count(column) && std::isfinite(rounding[column])) bound += rounding[column];
+      const auto comparison =
+          drelu_test::compare(row, column, got, unit_roundoff, rounding[column]);
+      const long double error = comparison.error;
+      const long double bound = comparison.bound;
       const double ratio = double(error / bound);
       auto& col = report[column];
       ++col.checked;
@@ -126,7 +46,7 @@ std::map<std::string, ColumnReport> check_table(const std::vector<ReferenceRow>&
       if (!(ratio <= 1)) {
         char buffer[256];
         std::snprintf(buffer, sizeof buffer, "row %zu (%s): got %.17Lg ref %.17Lg ratio %.3g",
-                      row.index, row.regime.c_str(), got, ref, ratio);
+                      row.index, row.regime.c_str(), got, row.value.at(column), ratio);
         col.failures.push_back(buffer);
       }
     }

@@ -19,11 +19,12 @@ using Batch = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
 
 namespace detail {
 
-// Kernels run in double for float layers (results are rounded to float once, at the end) and
-// in the layer's own type otherwise.
+// Kernels run in a wider type than the layer's (double for float, long double for double and
+// long double) and round once at the end: log-partitions of size L feed exponents whose
+// rounding would otherwise cost L ulps (docs/numerics.md).
 template <class T>
 struct computation {
-  using type = T;
+  using type = long double;
 };
 template <>
 struct computation<float> {
