@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "batch.hpp"
+#include "energy_kernel.hpp"
 
 namespace drelu {
 
@@ -28,9 +29,21 @@ auto zeros_like(const Eigen::DenseBase<Derived>& x) {
 // U(x) = +inf on a side with γ = ±inf.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> energies(const Layer& layer, const Eigen::DenseBase<Derived>& x) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_points("drelu::energies", layer, x, detail::zeros_like(x),
-                            [](const unit::Unit<C>& u, C h) { return unit::energy(u, h); });
+  detail::require_rows("drelu::energies", "x", x, layer.size());
+  Batch<typename Layer::Scalar> out(x.rows(), x.cols());
+  const detail::evaluated_t<Derived> points(x.derived());
+  detail::energy_kernel(detail::energy_coefficients(layer), points, out);
+  return out;
+}
+
+// The same, written into a caller-provided N x B array or matrix (no allocation).
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void energies(const Layer& layer, const Eigen::DenseBase<Derived>& x,
+              Eigen::DenseBase<Out>& out) {
+  detail::require_rows("drelu::energies", "x", x, layer.size());
+  detail::require_same_shape("drelu::energies", "x", x, "out", out);
+  const detail::evaluated_t<Derived> points(x.derived());
+  detail::energy_kernel(detail::energy_coefficients(layer), points, out.derived());
 }
 
 // log ∫ exp(−U(h) + I h) dh elementwise; +inf where a side is not normalizable.

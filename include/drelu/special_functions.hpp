@@ -96,7 +96,10 @@ T erfcx(T x) {
   static_assert(std::is_floating_point<T>::value, "erfcx needs a floating-point type");
   using std::exp;
   using std::fma;
+  // In float exp(x^2) overflows from x = 9.4 on; double holds every intermediate.
+  if constexpr (std::is_same<T, float>::value) return float(erfcx(double(x)));
   if (std::isnan(x)) return x;
+  if (std::isinf(x)) return x > 0 ? T(0) : std::numeric_limits<T>::infinity();
   if (x < T(0.5)) {
     const T hi = x * x;
     const T lo = fma(x, x, -hi);
@@ -107,7 +110,6 @@ T erfcx(T x) {
     const T lo = fma(x, x, -hi);
     return exp(hi) * boost::math::erfc(x) * (T(1) + lo);
   }
-  if (std::isinf(x)) return T(0);
   // erfcx(x) = sqrt(2/pi) R(a) with a = x sqrt 2, and R(a) = 1/(a + m(a)).
   const T a = x * detail::sqrt2<T>();
   const auto cf = detail::tail_fraction(a);
@@ -138,6 +140,7 @@ template <class T>
 T inverse_mills_ratio(T a) {
   using std::exp;
   using std::fma;
+  if (a == -std::numeric_limits<T>::infinity()) return T(0);
   if (a >= detail::tail_threshold<T>()) {
     if (std::isinf(a)) return a;
     return a + T(1) / detail::tail_fraction(a).f1;
@@ -164,6 +167,7 @@ struct TruncatedMoments {
 template <class T>
 TruncatedMoments<T> truncated_moments(T a) {
   using W = typename detail::wider<T>::type;
+  if (a == -std::numeric_limits<T>::infinity()) return {std::numeric_limits<T>::infinity(), T(1)};
   if (a >= detail::tail_threshold<T>()) {
     if (std::isinf(a)) return {T(0), T(0)};
     const auto cf = detail::tail_fraction(a);
@@ -191,6 +195,7 @@ template <class T>
 T log_normal_tail(T y) {
   using std::log;
   const T log_sqrt_2pi = T(0.9189385332046727417803297364056176398L);
+  if (std::isnan(y)) return y;
   if (y >= T(0)) return log_mills_ratio(y) - y * y / 2 - log_sqrt_2pi;
   return std::log1p(-boost::math::erfc(-y / detail::sqrt2<T>()) / 2);
 }
@@ -220,6 +225,9 @@ T log_tail_ratio_quadrature(T a, T w) {
 
 }  // namespace detail
 
+template <class T>
+T truncated_cdf(T a, T w);
+
 // log(Q(a + w)/Q(a)) for w >= 0, the log of the probability that Y | Y > a exceeds a + w, in
 // the wider type (it is often the large exponent of a tiny probability).
 // Accurate in relative terms also for tiny w (quadrature of lambda for w <= 1/2); for a >= 0
@@ -228,10 +236,14 @@ T log_tail_ratio_quadrature(T a, T w) {
 template <class T>
 wider_t<T> log_tail_ratio(T a, T w) {
   using W = wider_t<T>;
+  if (std::isnan(a) || std::isnan(w)) return std::numeric_limits<W>::quiet_NaN();
   if (w == T(0)) return W(0);
   if (std::isinf(w)) return -std::numeric_limits<W>::infinity();
   const W wa = W(a);
   const W ww = W(w);
+  // Both ends at most 0: Q(b)/Q(a) = 1 - F with F formed without cancellation, while lambda
+  // varies like phi there and would need many quadrature nodes.
+  if (wa + ww <= W(0)) return std::log1p(-W(truncated_cdf(wa, ww)));
   if (w <= T(0.5)) return detail::log_tail_ratio_quadrature(wa, ww);
   if (a >= T(0)) return log_mills_ratio(wa + ww) - log_mills_ratio(wa) - ww * (wa + ww / 2);
   return log_normal_tail(wa + ww) - log_normal_tail(wa);
@@ -247,6 +259,7 @@ T truncated_cdf(T a, T w) {
   using W = wider_t<T>;
   using std::exp;
   using std::expm1;
+  if (std::isnan(a) || std::isnan(w)) return std::numeric_limits<T>::quiet_NaN();
   const W wa = W(a);
   const W wb = W(a) + W(w);
   if (wb <= W(0)) {

@@ -1,0 +1,38 @@
+// The potential U(x) of every element of a batch, one column at a time with Eigen's packet math:
+//   U(x) = (γ⁺/2 x − θ⁺) x  for x > 0,   (γ⁻/2 x − θ⁻) x  for x < 0,   0 at x = 0,
+// so it streams at memory speed. Computed in the layer's own type: its rounding error is at
+// most about 2 u (|γ x²/2| + |θ x|), within the condition number of U.
+#pragma once
+
+#include <Eigen/Core>
+
+#include "batch.hpp"
+
+namespace drelu {
+namespace detail {
+
+template <class T>
+struct EnergyCoefficients {
+  Vector<T> half_gamma_p, theta_p, half_gamma_n, theta_n;
+};
+
+template <class Layer>
+EnergyCoefficients<typename Layer::Scalar> energy_coefficients(const Layer& layer) {
+  using T = typename Layer::Scalar;
+  const auto units = unit_parameters<T>(layer);
+  return {units.gamma_p / T(2), units.theta_p, units.gamma_n / T(2), units.theta_n};
+}
+
+// out = U(x); x and out are N x B with the same shape (checked by the caller).
+template <class T, class Points, class Out>
+void energy_kernel(const EnergyCoefficients<T>& c, const Points& x, Out& out) {
+  for (Eigen::Index j = 0; j < x.cols(); ++j) {
+    const auto h = x.col(j).array().template cast<T>();
+    const auto positive = (c.half_gamma_p * h - c.theta_p) * h;
+    const auto negative = (c.half_gamma_n * h - c.theta_n) * h;
+    out.col(j).array() = (h > T(0)).select(positive, (h < T(0)).select(negative, h));
+  }
+}
+
+}  // namespace detail
+}  // namespace drelu
