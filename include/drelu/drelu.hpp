@@ -4,6 +4,7 @@
 
 #include "functions.hpp"
 #include "layers.hpp"
+#include "random.hpp"
 #include "sampling.hpp"
 #include "special_functions.hpp"
 #include "truncated_normal.hpp"

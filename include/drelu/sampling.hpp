@@ -4,8 +4,12 @@
 //   0 <= a < 0.25    half-normal proposal (acceptance 2 Q(a) > 0.80)
 //   a >= 0.25        exponential proposal with Robert's (1995) optimal rate
 //                    α = (a + sqrt(a² + 4))/2, acceptance >= 0.80 and -> 1 as a -> inf.
-// No inverse CDF anywhere, so the far tail is as exact as the bulk. Results depend only on the
-// generator's state.
+// No inverse CDF anywhere, so the far tail is as exact as the bulk.
+//
+// Reproducibility: a call draws one 64-bit seed from the caller's generator; column j of the
+// batch then uses its own stream fixed by (seed, j) (random.hpp). The batch is therefore a
+// function of the generator's state alone, whether or not OpenMP splits the columns across
+// threads, and the caller's generator advances by one 64-bit draw per call.
 #pragma once
 
 #include <cmath>
@@ -14,118 +18,112 @@
 #include <random>
 
 #include "batch.hpp"
+#include "random.hpp"
 
 namespace drelu {
 namespace random {
 
-// A uniform double in the open interval (0, 1) with 53 random bits, from any uniform random
-// bit generator (the same bits give the same value on every platform for 32- and 64-bit
-// generators).
-template <class Generator>
-double uniform_open(Generator& rng) {
-  using result_type = typename Generator::result_type;
-  constexpr auto range = Generator::max() - Generator::min();
-  std::uint64_t bits;
-  if constexpr (range == std::numeric_limits<std::uint64_t>::max()) {
-    bits = static_cast<std::uint64_t>(rng() - Generator::min()) >> 11;
-  } else if constexpr (range == std::numeric_limits<std::uint32_t>::max()) {
-    const std::uint64_t high = static_cast<std::uint64_t>(rng() - Generator::min());
-    const std::uint64_t low = static_cast<std::uint64_t>(rng() - Generator::min());
-    bits = ((high << 32) | low) >> 11;
-  } else {
-    static_assert(std::is_unsigned<result_type>::value, "generator must return unsigned");
-    double u;
-    do {
-      u = std::generate_canonical<double, 53>(rng);
-    } while (u <= 0.0 || u >= 1.0);
-    return u;
-  }
-  return (static_cast<double>(bits) + 0.5) * 0x1.0p-53;
-}
-
-// An exponential variate of rate 1.
-template <class Generator>
-double exponential(Generator& rng) {
-  return -std::log(uniform_open(rng));
-}
-
-// A standard normal variate (Marsaglia's polar method; one of each pair is used, which keeps
-// every draw a function of the generator's state alone).
-template <class Generator>
-double normal(Generator& rng) {
-  double x, y, r2;
-  do {
-    x = 2.0 * uniform_open(rng) - 1.0;
-    y = 2.0 * uniform_open(rng) - 1.0;
-    r2 = x * x + y * y;
-  } while (r2 >= 1.0);
-  return x * std::sqrt(-2.0 * std::log(r2) / r2);
-}
-
 // A draw u >= 0 from the side density ∝ exp(-g u²/2 + t u) (g >= 0, normalizable).
 // The exponential branch works in u's own scale with rate β = α sqrt(g) =
 // (-t + sqrt(t² + 4g))/2, so it stays exact when a = -t/sqrt(g) overflows and for g = 0.
-template <class Generator>
-double truncated_normal_side(double t, double g, Generator& rng) {
+inline double truncated_normal_side(double t, double g, Stream& stream) {
   if (std::isinf(g)) return 0.0;
   const double sqrt_g = std::sqrt(g);
   const double a = g == 0.0 ? std::numeric_limits<double>::infinity() : -t / sqrt_g;
   if (a < 0.0) {
     for (;;) {
-      const double z = normal(rng);
+      const double z = normal(stream);
       if (z >= a) return (z - a) / sqrt_g;
     }
   }
   if (a < 0.25) {
     for (;;) {
-      const double z = std::abs(normal(rng));
+      const double z = std::abs(normal(stream));
       if (z >= a) return (z - a) / sqrt_g;
     }
   }
   const double rate = (-t + std::hypot(t, 2.0 * sqrt_g)) / 2.0;
   for (;;) {
-    const double e = exponential(rng);
+    const double e = exponential(stream);
     const double excess = (e - 1.0) / rate;  // (Y - α) / sqrt(g)
-    if (exponential(rng) >= excess * excess * g / 2.0) return e / rate;
+    if (exponential(stream) >= excess * excess * g / 2.0) return e / rate;
   }
 }
 
-// One draw of a whole unit: side by its exact probability, then the side's truncated normal.
-template <class Generator>
-double unit_draw(const unit::Unit<double>& u, Generator& rng) {
+// One draw of a whole unit: the side by its exact probability (the less likely side is tested,
+// so a probability of 1e-30 is never rounded up to 2^-53), then the side's truncated normal.
+inline double unit_draw(const unit::Unit<double>& u, Stream& stream) {
   const auto weights = unit::side_probabilities(u);
   const bool positive = weights.negative < weights.positive
-                            ? !(uniform_open(rng) < weights.negative)
-                            : uniform_open(rng) < weights.positive;
-  if (positive) return truncated_normal_side(u.tp, u.gp, rng);
-  return -truncated_normal_side(-u.tn, u.gn, rng);
+                            ? !(uniform_open(stream) < weights.negative)
+                            : uniform_open(stream) < weights.positive;
+  if (positive) return truncated_normal_side(u.tp, u.gp, stream);
+  return -truncated_normal_side(-u.tn, u.gn, stream);
 }
 
 }  // namespace random
 
-// Independent draws from p(h) ∝ exp(−U(h) + I h), one per element of the N x B inputs; column
-// by column, unit by unit, in that order.
+namespace detail {
+
+// Batches below this many elements stay on one thread.
+constexpr Eigen::Index kParallelThreshold = 16384;
+
+template <class Layer, class Inputs, class Out>
+void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed, Out& out) {
+  using T = typename Layer::Scalar;
+  const auto units = unit_parameters<double>(layer);
+  const Eigen::Index rows = out.rows();
+  const Eigen::Index cols = out.cols();
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (rows * cols >= kParallelThreshold)
+#endif
+  for (Eigen::Index j = 0; j < cols; ++j) {
+    random::Stream stream(seed, static_cast<std::uint64_t>(j));
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      out(i, j) = T(random::unit_draw(units.unit(i, double(inputs(i, j))), stream));
+    }
+  }
+}
+
+}  // namespace detail
+
+// Independent draws from p(h) ∝ exp(−U(h) + I h), one per element of the N x B inputs.
 template <class Layer, class Derived, class Generator, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> sample_from_inputs(const Layer& layer,
                                                  const Eigen::DenseBase<Derived>& inputs,
                                                  Generator& rng) {
-  using T = typename Layer::Scalar;
   detail::require_rows("drelu::sample_from_inputs", "inputs", inputs, layer.size());
   const detail::evaluated_t<Derived> in(inputs.derived());
-  const auto units = detail::unit_parameters<double>(layer);
-  Batch<T> out(inputs.rows(), inputs.cols());
-  for (Eigen::Index j = 0; j < out.cols(); ++j) {
-    for (Eigen::Index i = 0; i < out.rows(); ++i) {
-      out(i, j) = T(random::unit_draw(units.unit(i, double(in(i, j))), rng));
-    }
-  }
+  Batch<typename Layer::Scalar> out(inputs.rows(), inputs.cols());
+  detail::sample_kernel(layer, in, random::bits64(rng), out);
   return out;
 }
 
-// One draw per unit at zero input (N x 1).
+// The same, written into a caller-provided N x B array or matrix (no allocation).
+template <class Layer, class Derived, class Generator, class Out,
+          class = detail::if_layer<Layer>>
+void sample_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                        Generator& rng, Eigen::DenseBase<Out>& out) {
+  detail::require_rows("drelu::sample_from_inputs", "inputs", inputs, layer.size());
+  detail::require_same_shape("drelu::sample_from_inputs", "inputs", inputs, "out", out);
+  const detail::evaluated_t<Derived> in(inputs.derived());
+  detail::sample_kernel(layer, in, random::bits64(rng), out.derived());
+}
+
+// B columns of draws at zero input (N x B); B = 1 without the count.
+template <class Layer, class Generator, class = detail::if_layer<Layer>>
+Batch<typename Layer::Scalar> sample_from_inputs(const Layer& layer, Eigen::Index columns,
+                                                 Generator& rng) {
+  if (columns < 0) {
+    detail::fail("drelu::sample_from_inputs: columns = ", columns, "; expected a count >= 0");
+  }
+  using T = typename Layer::Scalar;
+  return sample_from_inputs(layer, Batch<T>::Zero(layer.size(), columns), rng);
+}
+
 template <class Layer, class Generator, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> sample_from_inputs(const Layer& layer, Generator& rng) {
-  return sample_from_inputs(layer, Batch<typename Layer::Scalar>::Zero(layer.size(), 1), rng);
+  return sample_from_inputs(layer, Eigen::Index(1), rng);
 }
 
 }  // namespace drelu
