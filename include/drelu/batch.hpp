@@ -102,6 +102,9 @@ UnitParameters<C> unit_parameters(const nsReLU<T>& layer) {
   });
 }
 
+// Batches below this many elements stay on one thread when OpenMP is on.
+constexpr Eigen::Index kParallelThreshold = 16384;
+
 // Evaluates expensive expressions (products) once; plain objects are used in place.
 template <class Derived>
 using evaluated_t = typename Eigen::internal::nested_eval<Derived, 1>::type;
@@ -116,6 +119,9 @@ Batch<typename Layer::Scalar> map_inputs(const char* function, const Layer& laye
   const evaluated_t<Derived> in(inputs.derived());
   const auto units = unit_parameters<C>(layer);
   Batch<T> out(inputs.rows(), inputs.cols());
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
+#endif
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     for (Eigen::Index i = 0; i < out.rows(); ++i) {
       out(i, j) = T(kernel(units.unit(i, C(in(i, j)))));
@@ -148,6 +154,9 @@ Batch<typename Layer::Scalar> map_points(const char* function, const Layer& laye
   const evaluated_t<DerivedI> in(inputs.derived());
   const auto units = unit_parameters<C>(layer);
   Batch<T> out(x.rows(), x.cols());
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
+#endif
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     for (Eigen::Index i = 0; i < out.rows(); ++i) {
       out(i, j) = T(kernel(units.unit(i, C(in(i, j))), C(points(i, j))));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 
 #include "batch.hpp"
 
@@ -23,6 +24,18 @@ EnergyCoefficients<typename Layer::Scalar> energy_coefficients(const Layer& laye
   return {units.gamma_p / T(2), units.theta_p, units.gamma_n / T(2), units.theta_n};
 }
 
+// The rare elements where the packet formula met 0 · inf (h = ±inf on a side with γ = 0),
+// recomputed one by one: there U = −θ h, or 0 when θ = 0 too. NaN points stay NaN.
+template <class T, class Column, class OutColumn>
+void repair_infinite_points(const EnergyCoefficients<T>& c, const Column& x, OutColumn out) {
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const T h = T(x(i));
+    if (!std::isnan(out(i)) || std::isnan(h)) continue;
+    const T theta = h > T(0) ? c.theta_p(i) : c.theta_n(i);
+    out(i) = theta == T(0) ? T(0) : -theta * h;
+  }
+}
+
 // out = U(x); x and out are N x B with the same shape (checked by the caller).
 template <class T, class Points, class Out>
 void energy_kernel(const EnergyCoefficients<T>& c, const Points& x, Out& out) {
@@ -31,6 +44,7 @@ void energy_kernel(const EnergyCoefficients<T>& c, const Points& x, Out& out) {
     const auto positive = (c.half_gamma_p * h - c.theta_p) * h;
     const auto negative = (c.half_gamma_n * h - c.theta_n) * h;
     out.col(j).array() = (h > T(0)).select(positive, (h < T(0)).select(negative, h));
+    if (out.col(j).hasNaN()) repair_infinite_points(c, x.col(j), out.col(j));
   }
 }
 

@@ -53,6 +53,11 @@ void convert_units(const Vector<T>& in0, const Vector<T>& in1, const Vector<T>& 
   }
 }
 
+inline Eigen::Index unit_count(const char* function, Eigen::Index units) {
+  if (units < 0) fail(function, ": units = ", units, "; expected a count >= 0");
+  return units;
+}
+
 template <class T>
 void require_invertible_scales(const char* function, const Vector<T>& gamma_p,
                                const Vector<T>& gamma_n) {
@@ -77,7 +82,7 @@ class dReLU {
   using Vector = detail::Vector<T>;
 
   explicit dReLU(Eigen::Index units)
-      : theta_p_(Vector::Zero(units)),
+      : theta_p_(Vector::Zero(detail::unit_count("drelu::dReLU", units))),
         theta_n_(Vector::Zero(units)),
         gamma_p_(Vector::Ones(units)),
         gamma_n_(Vector::Ones(units)) {
@@ -92,16 +97,18 @@ class dReLU {
         gamma_p_(detail::parameter_vector<T>("drelu::dReLU", "gamma_p", gamma_p)),
         gamma_n_(detail::parameter_vector<T>("drelu::dReLU", "gamma_n", gamma_n)) {
     detail::require_supported_scalar<T>();
-    validate();
+    validate("drelu::dReLU");
   }
 
   explicit dReLU(const pReLU<T>& layer) {
     from_shared_scale(layer.theta(), layer.gamma(), layer.delta(), layer.eta(),
                       &parameterization::drelu_from_prelu<T>);
+    validate("drelu::dReLU (from pReLU)");
   }
   explicit dReLU(const xReLU<T>& layer) {
     from_shared_scale(layer.theta(), layer.gamma(), layer.delta(), layer.xi(),
                       &parameterization::drelu_from_xrelu<T>);
+    validate("drelu::dReLU (from xReLU)");
   }
   explicit dReLU(const nsReLU<T>& layer) : dReLU(xReLU<T>(layer)) {}
 
@@ -112,8 +119,7 @@ class dReLU {
   Eigen::Index size() const { return theta_p_.size(); }
 
  private:
-  void validate() const {
-    const char* function = "drelu::dReLU";
+  void validate(const char* function) const {
     detail::require_same_length(function, "theta_p", theta_p_, "theta_n", theta_n_);
     detail::require_same_length(function, "theta_p", theta_p_, "gamma_p", gamma_p_);
     detail::require_same_length(function, "theta_p", theta_p_, "gamma_n", gamma_n_);
@@ -145,7 +151,7 @@ class pReLU {
   using Vector = detail::Vector<T>;
 
   explicit pReLU(Eigen::Index units)
-      : theta_(Vector::Zero(units)),
+      : theta_(Vector::Zero(detail::unit_count("drelu::pReLU", units))),
         gamma_(Vector::Ones(units)),
         delta_(Vector::Zero(units)),
         eta_(Vector::Zero(units)) {
@@ -217,7 +223,7 @@ class xReLU {
   using Vector = detail::Vector<T>;
 
   explicit xReLU(Eigen::Index units)
-      : theta_(Vector::Zero(units)),
+      : theta_(Vector::Zero(detail::unit_count("drelu::xReLU", units))),
         gamma_(Vector::Ones(units)),
         delta_(Vector::Zero(units)),
         xi_(Vector::Zero(units)) {
@@ -284,7 +290,7 @@ class nsReLU {
   using Vector = detail::Vector<T>;
 
   explicit nsReLU(Eigen::Index units)
-      : theta_(Vector::Zero(units)), delta_(Vector::Zero(units)), xi_(Vector::Zero(units)) {
+      : theta_(Vector::Zero(detail::unit_count("drelu::nsReLU", units))), delta_(Vector::Zero(units)), xi_(Vector::Zero(units)) {
     detail::require_supported_scalar<T>();
   }
 

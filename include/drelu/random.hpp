@@ -54,20 +54,20 @@ class Stream {
   std::array<std::uint64_t, 4> s_;
 };
 
-// 64 random bits from any uniform random bit generator whose range is 32 or 64 bits.
+// 64 random bits from any uniform random bit generator: directly from a 64-bit range, from
+// two draws of a 32-bit range, otherwise through std::uniform_int_distribution (whose output
+// is then specific to the standard library).
 template <class Generator>
 std::uint64_t bits64(Generator& rng) {
   constexpr auto range = Generator::max() - Generator::min();
-  static_assert(range == std::numeric_limits<std::uint64_t>::max() ||
-                    range == std::numeric_limits<std::uint32_t>::max(),
-                "drelu needs a generator with a 32- or 64-bit range (std::mt19937, "
-                "std::mt19937_64, ...)");
   if constexpr (range == std::numeric_limits<std::uint64_t>::max()) {
     return static_cast<std::uint64_t>(rng() - Generator::min());
-  } else {
+  } else if constexpr (range == std::numeric_limits<std::uint32_t>::max()) {
     const std::uint64_t high = static_cast<std::uint64_t>(rng() - Generator::min());
     const std::uint64_t low = static_cast<std::uint64_t>(rng() - Generator::min());
     return (high << 32) | low;
+  } else {
+    return std::uniform_int_distribution<std::uint64_t>()(rng);
   }
 }
 

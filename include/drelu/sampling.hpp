@@ -1,9 +1,9 @@
 // Exact sampling: pick a side with its exact probability, then draw the one-sided truncated
-// normal of that side by rejection (docs/sampling.md):
+// normal of that side by rejection (docs/numerics.md, Sampling):
 //   a < 0            normal proposal, accepted when above a (acceptance Q(a) >= 1/2)
 //   0 <= a < 0.25    half-normal proposal (acceptance 2 Q(a) > 0.80)
 //   a >= 0.25        exponential proposal with Robert's (1995) optimal rate
-//                    α = (a + sqrt(a² + 4))/2, acceptance >= 0.80 and -> 1 as a -> inf.
+//                    α = (a + sqrt(a² + 4))/2, acceptance >= 0.79 and -> 1 as a -> inf.
 // No inverse CDF anywhere, so the far tail is as exact as the bulk.
 //
 // Reproducibility: a call draws one 64-bit seed from the caller's generator; column j of the
@@ -27,7 +27,10 @@ namespace random {
 // The exponential branch works in u's own scale with rate β = α sqrt(g) =
 // (-t + sqrt(t² + 4g))/2, so it stays exact when a = -t/sqrt(g) overflows and for g = 0.
 inline double truncated_normal_side(double t, double g, Stream& stream) {
+  if (std::isnan(t)) return t;
   if (std::isinf(g)) return 0.0;
+  if (g == 0.0 && t >= 0.0) return std::numeric_limits<double>::infinity();  // no density
+  if (t == std::numeric_limits<double>::infinity()) return t;
   const double sqrt_g = std::sqrt(g);
   const double a = g == 0.0 ? std::numeric_limits<double>::infinity() : -t / sqrt_g;
   if (a < 0.0) {
@@ -64,9 +67,6 @@ inline double unit_draw(const unit::Unit<double>& u, Stream& stream) {
 }  // namespace random
 
 namespace detail {
-
-// Batches below this many elements stay on one thread.
-constexpr Eigen::Index kParallelThreshold = 16384;
 
 template <class Layer, class Inputs, class Out>
 void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed, Out& out) {

@@ -28,6 +28,7 @@ struct Unit {
 template <class T>
 T side_energy(T t, T g, T u) {
   if (u == T(0)) return T(0);
+  if (std::isinf(u) && g == T(0)) return t == T(0) ? T(0) : -t * u;  // avoids 0 * inf
   return (g * u / 2 - t) * u;
 }
 
@@ -112,6 +113,7 @@ Statistics<T> statistics(const Unit<T>& unit) {
 // The most probable h; at a tie between two peaks the positive one (tp²/gp >= tn²/gn).
 template <class T>
 T mode(const Unit<T>& unit) {
+  if (std::isnan(unit.tp) || std::isnan(unit.tn)) return std::numeric_limits<T>::quiet_NaN();
   const bool positive_peak = unit.tp > T(0);
   const bool negative_peak = unit.tn < T(0);
   if (positive_peak && negative_peak) {
@@ -124,9 +126,14 @@ T mode(const Unit<T>& unit) {
   return T(0);
 }
 
-// log p(h) = -U(h) - cgf.
+// log p(h) = -U(h) - cgf. Where the unit has no density (cgf = +inf: mass at infinity) every
+// finite h has log p = -inf; where both sides are removed (cgf = -inf) the unit is a point mass
+// at 0.
 template <class T>
 T logpdf(const Unit<T>& unit, T h, T cgf_value) {
+  constexpr T inf = std::numeric_limits<T>::infinity();
+  if (cgf_value == inf && !std::isnan(h)) return -inf;
+  if (cgf_value == -inf) return h == T(0) ? inf : (std::isnan(h) ? h : -inf);
   return -energy(unit, h) - cgf_value;
 }
 
@@ -144,8 +151,13 @@ Tails<T> tails(const Unit<T>& unit, T h) {
   using std::exp;
   const auto logz = log_partitions(unit);
   const auto weights = side_weights(logz);
+  if (std::isnan(h)) return {h, h};
   // Mass at infinity (a side that is not normalizable): every finite h is below it or above.
   if (logz.total == std::numeric_limits<T>::infinity()) return {weights.negative, weights.positive};
+  // Both sides removed: a point mass at 0.
+  if (logz.total == -std::numeric_limits<T>::infinity()) {
+    return h >= T(0) ? Tails<T>{T(1), T(0)} : Tails<T>{T(0), T(1)};
+  }
   const bool positive = h >= T(0);
   const T t = positive ? unit.tp : -unit.tn;
   const T g = positive ? unit.gp : unit.gn;
