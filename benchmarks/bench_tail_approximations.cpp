@@ -136,7 +136,7 @@ int main() {
         throughput(core, [](double a) { return log_mills_ratio_table_value(a); }));
   }
 
-  std::printf(" a dReLU cgf, two log-partitions log R(a) - log(g)/2 (a = -t/sqrt g, g = 1)\n");
+  std::printf(" a dReLU cgf at g = 1: its two log-partitions, log R(a) + log R(-a)\n");
   row("fast::log_mills_ratio(a) + fast::log_mills_ratio(-a)", "a in [-6, 6]",
       throughput(core, [](double a) {
         return fast::log_mills_ratio(a) + fast::log_mills_ratio(-a);

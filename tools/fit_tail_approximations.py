@@ -15,29 +15,34 @@ and, for a >= 16, in the variable t = 1/a^2 (each function tends to 1, or L(a) +
 Method (all in mpmath at 70 digits):
   * the reference values come from erfc for a < 20 and from Laplace's continued fraction
     m(a) = 1/(a + 2/(a + 3/(a + ...))), differentiated term by term for v = -m', for a >= 20;
-  * the table range is cut into intervals of width 1/2; on each, the function is interpolated
+  * the table range is cut into intervals of width 1/2 (plus one interval past its end, for
+    inputs just below it whose index rounds up); on each, the function is interpolated
     at the Chebyshev nodes (first kind) by a polynomial of the function's degree, which is then
-    expanded in powers of x = a - c around the interval midpoint c. The constant term is kept
-    as a pair of doubles (hi + lo), the others are rounded to double. On the interval of L that
-    holds its zero a0 = 0.3026..., the polynomial is x q(x) with x = a - a0 and a0 a pair of
-    doubles, so that L keeps its relative accuracy at the zero;
+    expanded in powers of x = a - c around the interval midpoint c. The constant and linear
+    coefficients are kept as pairs of doubles (hi + lo), the others are rounded to double. For L
+    the function interpolated is q(a) = L(a)/(a - a0), with a0 = 0.3026... the zero of L as a
+    pair of doubles, so that L = (a - a0) q(a) keeps its relative accuracy near a0;
   * the tail functions g are interpolated in t on [0, 1/16^2] the same way (monomials in t);
-  * the degree of each family is the smallest one for which every interval meets the target
-    relative error (TARGET below) of the rounded-coefficient polynomial, evaluated exactly and
-    sampled at SAMPLES points per interval (ends included). The measured maximum is printed.
+  * the degree of each family is the smallest one for which the interpolant of every interval
+    (exact coefficients) meets the relative error TARGET below, sampled at SAMPLES points per
+    interval (ends included); the maximum relative error with the double coefficients,
+    evaluated exactly, is measured at the same points and printed (stderr and the header).
+  * the reference points of tests/data/tail_functions.csv come from the same reference
+    functions, at exact doubles, with 36 significant digits.
 
-Usage:
-  python3 tools/fit_tail_approximations.py                 print the C++ tables and errors
-  python3 tools/fit_tail_approximations.py --update-header rewrite the generated block of the
-                                                           header in place
-  python3 tools/fit_tail_approximations.py --csv PATH      also write the reference points
-Needs only mpmath (1.3). A full run takes about a minute.
+Usage (from the repository root):
+  python3 tools/fit_tail_approximations.py                  print the C++ tables and errors
+  python3 tools/fit_tail_approximations.py --update-header  rewrite the generated block of the
+                                                            header in place
+  python3 tools/fit_tail_approximations.py --no-fit --csv tests/data/tail_functions.csv
+                                                            write the reference points
+  ... --csv PATH --random N                                 with N more pseudo-random points
+Needs only mpmath (1.3). The fits take about 5 s, the reference points about 1 ms each.
 """
 
 import argparse
 import math
 import os
-import re
 import struct
 import sys
 
@@ -177,31 +182,27 @@ def zero_of_log_mills_ratio():
     return ZERO_OF_L
 
 
+def zero_pair():
+    """The zero a0 of L as a pair of doubles, and their exact sum."""
+    hi, lo = split(zero_of_log_mills_ratio())
+    return hi, lo, mp.mpf(hi) + mp.mpf(lo)
+
+
 def fit_interval(name, lo, hi, degree):
-    """Fit one interval. Returns (center_hi, center_lo, coefficients as doubles
-    [c0_hi, c0_lo, c1_hi, c1_lo, c2, ..., c_degree], max relative error with these coefficients, max
-    relative error of the interpolant itself)."""
+    """Fit one interval. Returns (coefficients as doubles [c0_hi, c0_lo, c1_hi, c1_lo, c2, ...,
+    c_degree] in powers of x = a - midpoint, max relative error with these coefficients, max
+    relative error of the interpolant itself). For L the polynomial is that of
+    q(a) = L(a)/(a - a0), with a0 the pair of doubles of zero_pair()."""
     func = lambda a: reference(a)[name]
-    root = None
+    center = (lo + hi) / 2
+    assert mp.mpf(to_double(center)) == center
+    factor = lambda a: 1
     if name == 'L':
-        z = zero_of_log_mills_ratio()
-        if lo <= z < hi:
-            root = z
-    if root is None:
-        center = (lo + hi) / 2
-        c_hi, c_lo = to_double(center), 0.0
-        assert mp.mpf(c_hi) == center
-        coeffs = chebyshev_interpolant(func, lo, hi, degree, center)
-        rounded = list(split(coeffs[0])) + list(split(coeffs[1])) + \
-            [to_double(c) for c in coeffs[2:]]
-        unrounded = coeffs
-    else:
-        c_hi, c_lo = split(root)
-        center = mp.mpf(c_hi) + mp.mpf(c_lo)
-        # q(x) = L(center + x)/x; the polynomial of L is x q(x), with no constant term.
-        q = chebyshev_interpolant(lambda a: func(a) / (a - center), lo, hi, degree - 1, center)
-        rounded = [0.0, 0.0] + list(split(q[0])) + [to_double(c) for c in q[1:]]
-        unrounded = [mp.mpf(0)] + q
+        z = zero_pair()[2]
+        factor = lambda a: a - z
+    coeffs = chebyshev_interpolant(lambda a: func(a) / factor(a), lo, hi, degree, center)
+    rounded = list(split(coeffs[0])) + list(split(coeffs[1])) + \
+        [to_double(c) for c in coeffs[2:]]
     exact = [mp.mpf(rounded[0]) + mp.mpf(rounded[1]), mp.mpf(rounded[2]) + mp.mpf(rounded[3])]
     exact += [mp.mpf(c) for c in rounded[4:]]
     worst = mp.mpf(0)
@@ -209,21 +210,23 @@ def fit_interval(name, lo, hi, degree):
     for a in sample_points(lo, hi):
         x = a - center
         ref = func(a)
-        worst = max(worst, abs(horner_exact(exact, x) - ref) / abs(ref))
-        worst_unrounded = max(worst_unrounded, abs(horner_exact(unrounded, x) - ref) / abs(ref))
-    return c_hi, c_lo, rounded, worst, worst_unrounded
+        worst = max(worst, abs(factor(a) * horner_exact(exact, x) - ref) / abs(ref))
+        worst_unrounded = max(worst_unrounded,
+                              abs(factor(a) * horner_exact(coeffs, x) - ref) / abs(ref))
+    return rounded, worst, worst_unrounded
 
 
 def fit_table(name, low, high, degree=None):
     """Fit every interval of the table of `name` on [low, high) at the smallest common
     degree meeting TARGET (or the given degree)."""
-    count = int((high - low) / WIDTH)
+    # One row past the range, for a just below `high`, where the index may round up.
+    count = int((high - low) / WIDTH) + 1
     bounds = [(low + WIDTH * k, low + WIDTH * (k + 1)) for k in range(count)]
     if degree is None:
         # The needed degree of each interval, searched upwards from that of its neighbour.
         degree = MIN_DEGREE
         for lo, hi in bounds:
-            while fit_interval(name, lo, hi, degree)[4] > TARGET:
+            while fit_interval(name, lo, hi, degree)[2] > TARGET:
                 degree += 1
                 if degree > MAX_DEGREE:
                     raise RuntimeError('no degree reaches the target on %s' % ((lo, hi),))
@@ -342,8 +345,8 @@ def generate(progress=True):
     body = []
     for name, ident, low, high, text in TABLES:
         degree, fits = fit_table(name, mp.mpf(low), mp.mpf(high))
-        worst = max(f[3] for f in fits)
-        worst_unrounded = max(f[4] for f in fits)
+        worst = max(f[1] for f in fits)
+        worst_unrounded = max(f[2] for f in fits)
         summary.append('%-20s table  degree %2d  %d intervals  max rel error %s '
                        '(interpolant %s)' % (ident, degree, len(fits), log2_error(worst),
                                              log2_error(worst_unrounded)))
@@ -352,20 +355,18 @@ def generate(progress=True):
         w('//   %-20s table on [%d, %d): degree %2d, %s (interpolant %s)'
           % (ident, low, high, degree, log2_error(worst), log2_error(worst_unrounded)))
         body.append('')
-        body.append('// %s on [%d, %d): per interval [%s + k/2, %s + (k+1)/2), the polynomial'
-                    % (text, low, high, low, low))
+        body.append('// %s on [%d, %d) and one interval past it:' % (text, low, high))
+        body.append('// row k, for [%d + k/2, %d + (k+1)/2), is the polynomial in x = a - midpoint,'
+                    % (low, low))
+        body.append('// {c0_hi, c0_lo, c1_hi, c1_lo, c2, ..., c%d}.' % degree)
         if name == 'L':
-            body.append('// in x = a - (s_hi + s_lo): {s_hi, s_lo, c0_hi, c0_lo, c1_hi, c1_lo, c2, '
-                        '..., c%d};' % degree)
-            body.append('// s is the midpoint, or the zero of log R on the interval that holds '
-                        'it.')
-            rows = [[f[0], f[1]] + f[2] for f in fits]
-            width = degree + 5
-        else:
-            body.append('// in x = a - midpoint: {c0_hi, c0_lo, c1_hi, c1_lo, c2, ..., c%d}.'
-                        % degree)
-            rows = [f[2] for f in fits]
-            width = degree + 3
+            hi, lo, _ = zero_pair()
+            body.append('// The polynomial is that of log R(a)/(a - a0), a0 = a0_hi + a0_lo the '
+                        'zero of log R.')
+            body.append('inline constexpr double log_mills_ratio_zero_hi = %s;' % literal(hi))
+            body.append('inline constexpr double log_mills_ratio_zero_lo = %s;' % literal(lo))
+        rows = [f[0] for f in fits]
+        width = degree + 3
         body.append('inline constexpr int %s_degree = %d;' % (ident, degree))
         body.append('inline constexpr double %s_table[%d][%d] = {' % (ident, len(fits), width))
         body.extend(format_rows(rows, '    '))
@@ -392,8 +393,10 @@ def generate(progress=True):
     hi, lo = split(mp.sqrt(2 * mp.pi))
     lines.append('inline constexpr double sqrt_2pi_hi = %s;' % literal(hi))
     lines.append('inline constexpr double sqrt_2pi_lo = %s;' % literal(lo))
-    lines.append('inline constexpr double inv_sqrt_2pi = %s;' % literal(to_double(1 / mp.sqrt(2 * mp.pi))))
-    lines.append('inline constexpr double log_sqrt_2pi = %s;' % literal(to_double(mp.log(mp.sqrt(2 * mp.pi)))))
+    lines.append('inline constexpr double inv_sqrt_2pi = %s;'
+                 % literal(to_double(1 / mp.sqrt(2 * mp.pi))))
+    lines.append('inline constexpr double log_sqrt_2pi = %s;'
+                 % literal(to_double(mp.log(mp.sqrt(2 * mp.pi)))))
     lines.append('// ---- end of generated tables ----')
     return lines, summary
 
@@ -414,7 +417,7 @@ def next_down(x):
     return -next_up(-x)
 
 
-def csv_points():
+def csv_points(extra_random=0):
     pts = set()
     # Dense in [0, 30]: a quasi-random (golden ratio) sequence, 1500 points.
     g = (math.sqrt(5) - 1) / 2
@@ -446,11 +449,20 @@ def csv_points():
               -1e10, -1e100, -1.3e154, -1.4e154, -1.9e154, -2e154, -1e200, 1e100, 1e150,
               1.3e154, 1.4e154, 2e154, 1e200, 1e300, 1e305, 1e308, 1.7976931348623157e308):
         pts.add(x)
+    # Optional extra points for a deeper check (not in the committed file): uniform on [-10, 40]
+    # and log-uniform on [40, 1e300], from a fixed seed.
+    import random
+    rng = random.Random(20240601)
+    for i in range(extra_random):
+        if i % 4:
+            pts.add(rng.uniform(-10.0, 40.0))
+        else:
+            pts.add(40.0 * 10 ** rng.uniform(0.0, 298.0))
     return sorted(pts)
 
 
-def write_csv(path):
-    pts = csv_points()
+def write_csv(path, extra_random=0):
+    pts = csv_points(extra_random)
     with open(path, 'w') as out:
         out.write('# Reference values of the standard normal tail functions, from mpmath at %d '
                   'digits\n' % DPS)
@@ -491,15 +503,21 @@ def main():
                         help='rewrite the generated block of include/drelu/'
                              'tail_approximations.hpp')
     parser.add_argument('--csv', metavar='PATH', help='write the reference points to PATH')
+    parser.add_argument('--random', metavar='N', type=int, default=0,
+                        help='add N pseudo-random points to the CSV (a deeper check; the '
+                             'committed file has none)')
+    parser.add_argument('--no-fit', action='store_true', help='skip the fits (with --csv)')
     args = parser.parse_args()
-    lines, summary = generate()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    if args.update_header:
-        update_header(os.path.join(root, 'include', 'drelu', 'tail_approximations.hpp'), lines)
-    else:
-        print('\n'.join(lines))
+    if not args.no_fit:
+        lines, summary = generate()
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        if args.update_header:
+            update_header(os.path.join(root, 'include', 'drelu', 'tail_approximations.hpp'),
+                          lines)
+        else:
+            print('\n'.join(lines))
     if args.csv:
-        n = write_csv(args.csv)
+        n = write_csv(args.csv, args.random)
         print('wrote %d reference points to %s' % (n, args.csv), file=sys.stderr)
 
 

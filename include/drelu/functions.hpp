@@ -13,6 +13,7 @@
 
 #include "batch.hpp"
 #include "energy_kernel.hpp"
+#include "fast_kernels.hpp"
 
 namespace drelu {
 
@@ -46,83 +47,227 @@ void energies(const Layer& layer, const Eigen::DenseBase<Derived>& x,
   detail::energy_kernel(detail::energy_coefficients(layer), points, out.derived());
 }
 
+namespace detail {
+
+// A quantity of the unit at every input: the fast double kernel for float and double layers,
+// the long double scalar kernel of unit.hpp for long double layers.
+template <class Layer, class Derived, class Out, class Exact>
+void quantity_into(const char* function, const Layer& layer,
+                   const Eigen::DenseBase<Derived>& inputs, Quantity quantity, Exact exact,
+                   Out& out) {
+  using T = typename Layer::Scalar;
+  using C = compute_t<T>;
+  require_rows(function, "inputs", inputs, layer.size());
+  require_same_shape(function, "inputs", inputs, "out", out);
+  const evaluated_t<Derived> in(inputs.derived());
+  if constexpr (has_fast_path<T>::value) {
+    fast_kernel(layer, in, quantity, out);
+  } else {
+    const auto units = unit_parameters<C>(layer);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
+#endif
+    for (Eigen::Index j = 0; j < out.cols(); ++j) {
+      for (Eigen::Index i = 0; i < out.rows(); ++i) {
+        out(i, j) = T(exact(units.unit(i, C(in(i, j)))));
+      }
+    }
+  }
+}
+
+template <class Layer, class Derived, class Exact>
+Batch<typename Layer::Scalar> quantity(const char* function, const Layer& layer,
+                                       const Eigen::DenseBase<Derived>& inputs,
+                                       Quantity which, Exact exact) {
+  Batch<typename Layer::Scalar> out(inputs.rows(), inputs.cols());
+  quantity_into(function, layer, inputs, which, exact, out);
+  return out;
+}
+
+template <class Layer>
+auto zero_inputs(const Layer& layer) {
+  return Batch<typename Layer::Scalar>::Zero(layer.size(), 1);
+}
+
+struct ExactCgf {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::cgf(u); }
+};
+struct ExactMean {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).mean; }
+};
+struct ExactVariance {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).variance; }
+};
+struct ExactStd {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return std::sqrt(unit::statistics(u).variance); }
+};
+struct ExactMeanAbs {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).mean_abs; }
+};
+struct ExactProbPositive {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::side_probabilities(u).positive; }
+};
+struct ExactProbNegative {
+  template <class C>
+  C operator()(const unit::Unit<C>& u) const { return unit::side_probabilities(u).negative; }
+};
+
+}  // namespace detail
+
+// Each quantity below comes in three forms: (layer, I) returns N x B; (layer, I, out) writes
+// into a caller-provided N x B array or matrix (no allocation once the per-thread workspace
+// has the layer's size); (layer) means zero inputs and returns N x 1.
+
 // log ∫ exp(−U(h) + I h) dh elementwise; +inf where a side is not normalizable.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs("drelu::cgfs", layer, inputs,
-                            [](const unit::Unit<C>& u) { return unit::cgf(u); });
+  return detail::quantity("drelu::cgfs", layer, inputs, detail::Quantity::cgf,
+                          detail::ExactCgf{});
+}
+
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+          Eigen::DenseBase<Out>& out) {
+  detail::quantity_into("drelu::cgfs", layer, inputs, detail::Quantity::cgf, detail::ExactCgf{},
+                        out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> cgfs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(layer, [](const unit::Unit<C>& u) { return unit::cgf(u); });
+  return cgfs(layer, detail::zero_inputs(layer));
 }
 
 // E[h].
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_from_inputs(const Layer& layer,
                                                const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs("drelu::mean_from_inputs", layer, inputs,
-                            [](const unit::Unit<C>& u) { return unit::statistics(u).mean; });
+  return detail::quantity("drelu::mean_from_inputs", layer, inputs, detail::Quantity::mean,
+                          detail::ExactMean{});
+}
+
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void mean_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                      Eigen::DenseBase<Out>& out) {
+  detail::quantity_into("drelu::mean_from_inputs", layer, inputs, detail::Quantity::mean,
+                        detail::ExactMean{}, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(layer,
-                           [](const unit::Unit<C>& u) { return unit::statistics(u).mean; });
+  return mean_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // Var[h], by the law of total variance over the two sides.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> var_from_inputs(const Layer& layer,
                                               const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs("drelu::var_from_inputs", layer, inputs,
-                            [](const unit::Unit<C>& u) { return unit::statistics(u).variance; });
+  return detail::quantity("drelu::var_from_inputs", layer, inputs, detail::Quantity::variance,
+                          detail::ExactVariance{});
+}
+
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void var_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                     Eigen::DenseBase<Out>& out) {
+  detail::quantity_into("drelu::var_from_inputs", layer, inputs, detail::Quantity::variance,
+                        detail::ExactVariance{}, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> var_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(layer,
-                           [](const unit::Unit<C>& u) { return unit::statistics(u).variance; });
+  return var_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // sqrt(Var[h]).
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> std_from_inputs(const Layer& layer,
                                               const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs("drelu::std_from_inputs", layer, inputs, [](const unit::Unit<C>& u) {
-    return std::sqrt(unit::statistics(u).variance);
-  });
+  return detail::quantity("drelu::std_from_inputs", layer, inputs, detail::Quantity::std,
+                          detail::ExactStd{});
+}
+
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void std_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                     Eigen::DenseBase<Out>& out) {
+  detail::quantity_into("drelu::std_from_inputs", layer, inputs, detail::Quantity::std,
+                        detail::ExactStd{}, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> std_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(
-      layer, [](const unit::Unit<C>& u) { return std::sqrt(unit::statistics(u).variance); });
+  return std_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // E[|h|].
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_abs_from_inputs(const Layer& layer,
                                                    const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs("drelu::mean_abs_from_inputs", layer, inputs,
-                            [](const unit::Unit<C>& u) { return unit::statistics(u).mean_abs; });
+  return detail::quantity("drelu::mean_abs_from_inputs", layer, inputs,
+                          detail::Quantity::mean_abs, detail::ExactMeanAbs{});
+}
+
+template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
+void mean_abs_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                          Eigen::DenseBase<Out>& out) {
+  detail::quantity_into("drelu::mean_abs_from_inputs", layer, inputs,
+                        detail::Quantity::mean_abs, detail::ExactMeanAbs{}, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_abs_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(layer,
-                           [](const unit::Unit<C>& u) { return unit::statistics(u).mean_abs; });
+  return mean_abs_from_inputs(layer, detail::zero_inputs(layer));
+}
+
+// E[h] and Var[h] in one pass, sharing the side weights and moments.
+template <class T>
+struct MeanVariance {
+  Batch<T> mean;
+  Batch<T> variance;
+};
+
+template <class Layer, class Derived, class Mean, class Variance,
+          class = detail::if_layer<Layer>>
+void meanvar_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
+                         Eigen::DenseBase<Mean>& mean, Eigen::DenseBase<Variance>& variance) {
+  using T = typename Layer::Scalar;
+  using C = detail::compute_t<T>;
+  const char* function = "drelu::meanvar_from_inputs";
+  detail::require_rows(function, "inputs", inputs, layer.size());
+  detail::require_same_shape(function, "inputs", inputs, "mean", mean);
+  detail::require_same_shape(function, "inputs", inputs, "variance", variance);
+  const detail::evaluated_t<Derived> in(inputs.derived());
+  if constexpr (detail::has_fast_path<T>::value) {
+    detail::fast_mean_variance_kernel(layer, in, mean.derived(), variance.derived());
+  } else {
+    const auto units = detail::unit_parameters<C>(layer);
+    for (Eigen::Index j = 0; j < in.cols(); ++j) {
+      for (Eigen::Index i = 0; i < in.rows(); ++i) {
+        const auto statistics = unit::statistics(units.unit(i, C(in(i, j))));
+        mean.derived()(i, j) = T(statistics.mean);
+        variance.derived()(i, j) = T(statistics.variance);
+      }
+    }
+  }
+}
+
+template <class Layer, class Derived, class = detail::if_layer<Layer>>
+MeanVariance<typename Layer::Scalar> meanvar_from_inputs(const Layer& layer,
+                                                         const Eigen::DenseBase<Derived>& inputs) {
+  using T = typename Layer::Scalar;
+  MeanVariance<T> result{Batch<T>(inputs.rows(), inputs.cols()),
+                         Batch<T>(inputs.rows(), inputs.cols())};
+  meanvar_from_inputs(layer, inputs, result.mean, result.variance);
+  return result;
+}
+
+template <class Layer, class = detail::if_layer<Layer>>
+MeanVariance<typename Layer::Scalar> meanvar_from_inputs(const Layer& layer) {
+  return meanvar_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // The most probable h; at an exact tie of the two peaks, the positive one.
@@ -136,42 +281,33 @@ Batch<typename Layer::Scalar> mode_from_inputs(const Layer& layer,
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mode_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(layer, [](const unit::Unit<C>& u) { return unit::mode(u); });
+  return mode_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // P(h > 0), the weight of the positive side, kept in relative precision when it is tiny.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_positive_from_inputs(const Layer& layer,
                                                         const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs(
-      "drelu::prob_positive_from_inputs", layer, inputs,
-      [](const unit::Unit<C>& u) { return unit::side_probabilities(u).positive; });
+  return detail::quantity("drelu::prob_positive_from_inputs", layer, inputs,
+                          detail::Quantity::prob_positive, detail::ExactProbPositive{});
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_positive_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(
-      layer, [](const unit::Unit<C>& u) { return unit::side_probabilities(u).positive; });
+  return prob_positive_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // P(h < 0), the weight of the negative side (not computed as 1 − P(h > 0)).
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_negative_from_inputs(const Layer& layer,
                                                         const Eigen::DenseBase<Derived>& inputs) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_inputs(
-      "drelu::prob_negative_from_inputs", layer, inputs,
-      [](const unit::Unit<C>& u) { return unit::side_probabilities(u).negative; });
+  return detail::quantity("drelu::prob_negative_from_inputs", layer, inputs,
+                          detail::Quantity::prob_negative, detail::ExactProbNegative{});
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_negative_from_inputs(const Layer& layer) {
-  using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_units(
-      layer, [](const unit::Unit<C>& u) { return unit::side_probabilities(u).negative; });
+  return prob_negative_from_inputs(layer, detail::zero_inputs(layer));
 }
 
 // log p(x) = −U(x) + I x − cgf(I).

@@ -16,8 +16,10 @@
 #include <cstdint>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "batch.hpp"
+#include "fast_kernels.hpp"
 #include "random.hpp"
 
 namespace drelu {
@@ -53,34 +55,55 @@ inline double truncated_normal_side(double t, double g, Stream& stream) {
   }
 }
 
-// One draw of a whole unit: the side by its exact probability (the less likely side is tested,
-// so a probability of 1e-30 is never rounded up to 2^-53), then the side's truncated normal.
-inline double unit_draw(const unit::Unit<double>& u, Stream& stream) {
-  const auto weights = unit::side_probabilities(u);
-  const bool positive = weights.negative < weights.positive
-                            ? !(uniform_open(stream) < weights.negative)
-                            : uniform_open(stream) < weights.positive;
+// Whether a draw takes the positive side, given both side probabilities: the less likely side
+// is tested, so a probability of 1e-30 is never rounded up to 2^-53.
+inline bool choose_positive(double positive, double negative, Stream& stream) {
+  return negative < positive ? !(uniform_open(stream) < negative)
+                             : uniform_open(stream) < positive;
+}
+
+// A draw from the chosen side of a unit.
+inline double side_draw(const unit::Unit<double>& u, bool positive, Stream& stream) {
   if (positive) return truncated_normal_side(u.tp, u.gp, stream);
   return -truncated_normal_side(-u.tn, u.gn, stream);
+}
+
+// One draw of a whole unit by the exact scalar path (degenerate units, infinite inputs).
+inline double unit_draw(const unit::Unit<double>& u, Stream& stream) {
+  if (std::isnan(u.tp) || std::isnan(u.tn)) return std::numeric_limits<double>::quiet_NaN();
+  const auto weights = unit::side_probabilities(u);
+  return side_draw(u, choose_positive(weights.positive, weights.negative, stream), stream);
 }
 
 }  // namespace random
 
 namespace detail {
 
+// Column j of the draws: the side probabilities of the whole column by the fast kernel, then
+// one side choice and one truncated-normal draw per element, from the column's own stream.
 template <class Layer, class Inputs, class Out>
 void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed, Out& out) {
   using T = typename Layer::Scalar;
-  const auto units = unit_parameters<double>(layer);
+  const FastUnits units = fast_units(layer);
+  std::vector<char> exact_unit(std::size_t(layer.size()), 0);
+  for (Eigen::Index i : units.irregular) exact_unit[std::size_t(i)] = 1;
   const Eigen::Index rows = out.rows();
-  const Eigen::Index cols = out.cols();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (rows * cols >= kParallelThreshold)
+#pragma omp parallel for schedule(static) if (inputs.size() >= kParallelThreshold)
 #endif
-  for (Eigen::Index j = 0; j < cols; ++j) {
+  for (Eigen::Index j = 0; j < out.cols(); ++j) {
     random::Stream stream(seed, static_cast<std::uint64_t>(j));
+    FastWorkspace& w = thread_workspace(rows);
+    w.input = inputs.col(j).array().template cast<double>();
+    side_probabilities(units, w);
     for (Eigen::Index i = 0; i < rows; ++i) {
-      out(i, j) = T(random::unit_draw(units.unit(i, double(inputs(i, j))), stream));
+      const unit::Unit<double> u = units.exact.unit(i, w.input(i));
+      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i))) {
+        out(i, j) = T(random::unit_draw(u, stream));
+        continue;
+      }
+      const bool positive = random::choose_positive(w.weight_p(i), w.weight_n(i), stream);
+      out(i, j) = T(random::side_draw(u, positive, stream));
     }
   }
 }
