@@ -73,6 +73,14 @@ int thread_count() {
 #endif
 }
 
+void set_threads(int threads) {
+#ifdef _OPENMP
+  omp_set_num_threads(threads);
+#else
+  (void)threads;
+#endif
+}
+
 template <class T>
 struct Problem {
   drelu::dReLU<T> typical;
@@ -126,17 +134,20 @@ void print(const std::vector<Row>& rows) {
 }
 
 template <class T>
-void bench_scalar(const char* scalar, const Options& options, std::vector<Row>& rows) {
+void bench_scalar(const char* scalar, const Options& options, int threads,
+                  std::vector<Row>& rows) {
+  set_threads(threads);
   const auto problem = make_problem<T>(options);
   const auto& inputs = problem.inputs;
   const double elements = double(inputs.size());
-  const int threads = thread_count();
   const auto time = [&](const std::function<void()>& run) {
     return median_ns(run, elements, options.repeats);
   };
   Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> out(inputs.rows(), inputs.cols());
+  Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> out2(inputs.rows(), inputs.cols());
   std::mt19937_64 rng(7);
 
+  // The baselines are single-threaded Eigen or std code, timed in the same process.
   const double stream = time([&] { out = inputs * T(0.5) + T(1); });
   const double softplus = time([&] { out = (inputs.exp() + T(1)).log(); });
   const double normal = time([&] {
@@ -144,24 +155,26 @@ void bench_scalar(const char* scalar, const Options& options, std::vector<Row>& 
     for (Eigen::Index k = 0; k < out.size(); ++k) out(k) = draw(rng);
   });
 
+  const auto& layer = problem.typical;
   rows.push_back({"energies", scalar, threads,
-                  time([&] { out = drelu::energies(problem.typical, inputs); }), "stream",
-                  stream});
-  rows.push_back({"cgfs", scalar, threads,
-                  time([&] { out = drelu::cgfs(problem.typical, inputs); }), "softplus",
-                  softplus});
-  rows.push_back({"mean_from_inputs", scalar, threads,
-                  time([&] { out = drelu::mean_from_inputs(problem.typical, inputs); }),
+                  time([&] { drelu::energies(layer, inputs, out); }), "stream", stream});
+  rows.push_back({"cgfs", scalar, threads, time([&] { drelu::cgfs(layer, inputs, out); }),
                   "softplus", softplus});
+  rows.push_back({"mean_from_inputs", scalar, threads,
+                  time([&] { drelu::mean_from_inputs(layer, inputs, out); }), "softplus",
+                  softplus});
   rows.push_back({"var_from_inputs", scalar, threads,
-                  time([&] { out = drelu::var_from_inputs(problem.typical, inputs); }),
+                  time([&] { drelu::var_from_inputs(layer, inputs, out); }), "softplus",
+                  softplus});
+  rows.push_back({"meanvar_from_inputs", scalar, threads,
+                  time([&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); }),
                   "softplus", softplus});
   rows.push_back({"sample_from_inputs", scalar, threads,
-                  time([&] { out = drelu::sample_from_inputs(problem.typical, inputs, rng); }),
+                  time([&] { drelu::sample_from_inputs(layer, inputs, rng, out); }),
                   "std::normal", normal});
   rows.push_back(
       {"sample_from_inputs (far tails)", scalar, threads,
-       time([&] { out = drelu::sample_from_inputs(problem.far_tail, inputs, rng); }),
+       time([&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }),
        "std::normal", normal});
 }
 
@@ -172,8 +185,22 @@ int main(int argc, char** argv) {
   std::printf("drelu benchmarks: N = %ld units, B = %ld columns, median of %d\n\n",
               long(options.units), long(options.columns), options.repeats);
   std::vector<Row> rows;
-  bench_scalar<double>("double", options, rows);
-  bench_scalar<float>("float", options, rows);
+  const int threads = thread_count();
+  bench_scalar<double>("double", options, 1, rows);
+  bench_scalar<float>("float", options, 1, rows);
+  if (threads > 1) {
+    bench_scalar<double>("double", options, threads, rows);
+    Options small = options;
+    small.columns = std::max<Eigen::Index>(1, 8000 / options.units);
+    small.repeats = options.repeats * 20;
+    std::vector<Row> small_rows;
+    bench_scalar<double>("double", small, 1, small_rows);
+    bench_scalar<double>("double", small, threads, small_rows);
+    std::printf("Small batch (N x B = %ld, below the threading threshold):\n\n",
+                long(small.units * small.columns));
+    print(small_rows);
+    std::printf("\nN x B = %ld:\n\n", long(options.units * options.columns));
+  }
   print(rows);
   std::printf(
       "\nPeer figures quoted in the issues (ns per element, one core of this machine):\n"
