@@ -40,9 +40,12 @@ Options parse(int argc, char** argv) {
       std::fprintf(stderr, "drelu_benchmarks: %s needs a positive integer\n", argv[k]);
       std::exit(2);
     }
-    if (!std::strcmp(argv[k], "--units")) options.units = value;
-    else if (!std::strcmp(argv[k], "--columns")) options.columns = value;
-    else if (!std::strcmp(argv[k], "--repeats")) options.repeats = int(value);
+    if (!std::strcmp(argv[k], "--units"))
+      options.units = value;
+    else if (!std::strcmp(argv[k], "--columns"))
+      options.columns = value;
+    else if (!std::strcmp(argv[k], "--repeats"))
+      options.repeats = int(value);
     else {
       std::fprintf(stderr, "drelu_benchmarks: unknown option %s\n", argv[k]);
       std::exit(2);
@@ -127,15 +130,13 @@ void print(const std::vector<Row>& rows) {
   std::printf("| kernel | scalar | threads | ns/element | baseline | baseline ns | ratio |\n");
   std::printf("|---|---|---:|---:|---|---:|---:|\n");
   for (const auto& r : rows) {
-    std::printf("| %s | %s | %d | %.2f | %s | %.2f | %.2f |\n", r.kernel.c_str(),
-                r.scalar.c_str(), r.threads, r.ns, r.baseline.c_str(), r.baseline_ns,
-                r.ns / r.baseline_ns);
+    std::printf("| %s | %s | %d | %.2f | %s | %.2f | %.2f |\n", r.kernel.c_str(), r.scalar.c_str(),
+                r.threads, r.ns, r.baseline.c_str(), r.baseline_ns, r.ns / r.baseline_ns);
   }
 }
 
 template <class T>
-void bench_scalar(const char* scalar, const Options& options, int threads,
-                  std::vector<Row>& rows) {
+void bench_scalar(const char* scalar, const Options& options, int threads, std::vector<Row>& rows) {
   set_threads(threads);
   const auto problem = make_problem<T>(options);
   const auto& inputs = problem.inputs;
@@ -156,26 +157,24 @@ void bench_scalar(const char* scalar, const Options& options, int threads,
   });
 
   const auto& layer = problem.typical;
-  rows.push_back({"energies", scalar, threads,
-                  time([&] { drelu::energies(layer, inputs, out); }), "stream", stream});
+  rows.push_back({"energies", scalar, threads, time([&] { drelu::energies(layer, inputs, out); }),
+                  "stream", stream});
   rows.push_back({"cgfs", scalar, threads, time([&] { drelu::cgfs(layer, inputs, out); }),
                   "softplus", softplus});
   rows.push_back({"mean_from_inputs", scalar, threads,
                   time([&] { drelu::mean_from_inputs(layer, inputs, out); }), "softplus",
                   softplus});
   rows.push_back({"var_from_inputs", scalar, threads,
-                  time([&] { drelu::var_from_inputs(layer, inputs, out); }), "softplus",
-                  softplus});
+                  time([&] { drelu::var_from_inputs(layer, inputs, out); }), "softplus", softplus});
   rows.push_back({"meanvar_from_inputs", scalar, threads,
-                  time([&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); }),
-                  "softplus", softplus});
+                  time([&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); }), "softplus",
+                  softplus});
   rows.push_back({"sample_from_inputs", scalar, threads,
-                  time([&] { drelu::sample_from_inputs(layer, inputs, rng, out); }),
+                  time([&] { drelu::sample_from_inputs(layer, inputs, rng, out); }), "std::normal",
+                  normal});
+  rows.push_back({"sample_from_inputs (far tails)", scalar, threads,
+                  time([&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }),
                   "std::normal", normal});
-  rows.push_back(
-      {"sample_from_inputs (far tails)", scalar, threads,
-       time([&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }),
-       "std::normal", normal});
 }
 
 }  // namespace

@@ -6,13 +6,12 @@
 // results stored to an array), best of several runs; "chain" rows feed each result into the
 // next input (latency).
 #include <algorithm>
+#include <boost/math/special_functions/erf.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
 #include <vector>
-
-#include <boost/math/special_functions/erf.hpp>
 
 #include "drelu/special_functions.hpp"
 #include "drelu/tail_approximations.hpp"
@@ -122,13 +121,13 @@ int main() {
   measure("fast::scaled_truncated_variance",
           [](double a) { return fast::scaled_truncated_variance(a); });
 
-  std::printf(" the table cores alone (a in [-8, 16) known; a loop that compilers can vectorize"
-              " with gathers, e.g. g++ -O3 -march=native)\n");
+  std::printf(
+      " the table cores alone (a in [-8, 16) known; a loop that compilers can vectorize"
+      " with gathers, e.g. g++ -O3 -march=native)\n");
   {
     using namespace drelu::special::fast::detail;
-    row("evaluate_table(mean_gap_table)", "a in [-6, 6]", throughput(core, [](double a) {
-          return evaluate_table(mean_gap_table, a, table_low);
-        }));
+    row("evaluate_table(mean_gap_table)", "a in [-6, 6]",
+        throughput(core, [](double a) { return evaluate_table(mean_gap_table, a, table_low); }));
     row("evaluate_table(truncated_variance_table)", "a in [-6, 6]", throughput(core, [](double a) {
           return evaluate_table(truncated_variance_table, a, table_low);
         }));
@@ -138,15 +137,15 @@ int main() {
 
   std::printf(" a dReLU cgf at g = 1: its two log-partitions, log R(a) + log R(-a)\n");
   row("fast::log_mills_ratio(a) + fast::log_mills_ratio(-a)", "a in [-6, 6]",
-      throughput(core, [](double a) {
-        return fast::log_mills_ratio(a) + fast::log_mills_ratio(-a);
-      }));
+      throughput(core,
+                 [](double a) { return fast::log_mills_ratio(a) + fast::log_mills_ratio(-a); }));
 
   std::printf(" the current long double / Boost implementation (special_functions.hpp)\n");
   row("special::log_mills_ratio<double>", "a in [-6, 6]",
-      throughput(core, [](double a) { return drelu::special::log_mills_ratio(a); }, 10, 3));
+      throughput(
+          core, [](double a) { return drelu::special::log_mills_ratio(a); }, 10, 3));
   row("special::truncated_moments<double>.variance", "a in [-6, 6]",
-      throughput(core, [](double a) { return drelu::special::truncated_moments(a).variance; }, 10,
-                 3));
+      throughput(
+          core, [](double a) { return drelu::special::truncated_moments(a).variance; }, 10, 3));
   return sink == 12345.0 ? 1 : 0;
 }

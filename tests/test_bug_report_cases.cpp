@@ -26,8 +26,7 @@ constexpr long double kQuotedPrecision = 2 * 0x1p-53L;
 template <class T>
 void check_relative(T got, long double want, long double tolerance) {
   tolerance = std::fmax(tolerance, kQuotedPrecision);
-  INFO("got " << static_cast<long double>(got) << ", want " << want << ", tolerance "
-              << tolerance);
+  INFO("got " << static_cast<long double>(got) << ", want " << want << ", tolerance " << tolerance);
   CHECK(std::isfinite(got));
   CHECK(std::fabs(static_cast<long double>(got) - want) <= tolerance * std::fabs(want));
 }
@@ -60,8 +59,8 @@ TEST_CASE("float symmetric units at a = 5, 5.25, 5.5", "[cases]") {
   }
 }
 
-TEMPLATE_TEST_CASE("variance where E[h^2] - E[h]^2 and 1 - mu (mu - a) cancel", "[cases]",
-                   double, long double) {
+TEMPLATE_TEST_CASE("variance where E[h^2] - E[h]^2 and 1 - mu (mu - a) cancel", "[cases]", double,
+                   long double) {
   using T = TestType;
   const auto layer = unit<T>(-999000, 999000, 1, 1);
   check_relative(drelu::var_from_inputs(layer)(0, 0), 2.00400600800e-12L, 1e-11L);
@@ -72,19 +71,18 @@ TEMPLATE_TEST_CASE("cgfs where erfc is subnormal or exp overflows", "[cases]", d
                    long double) {
   using T = TestType;
   const T root2 = std::sqrt(T(2));
-  check_relative(drelu::cgfs(unit<T>(-30 * root2, 30 * root2, 1, 1))(0, 0),
-                 -3.0551785774392053L, ulps<double>(4));
-  check_relative(drelu::cgfs(unit<T>(100 * root2, 100 * root2, 1, 1))(0, 0),
-                 10000.918938533204673L, ulps<double>(4));
+  check_relative(drelu::cgfs(unit<T>(-30 * root2, 30 * root2, 1, 1))(0, 0), -3.0551785774392053L,
+                 ulps<double>(4));
+  check_relative(drelu::cgfs(unit<T>(100 * root2, 100 * root2, 1, 1))(0, 0), 10000.918938533204673L,
+                 ulps<double>(4));
 }
 
-TEMPLATE_TEST_CASE("a side at theta = -1e200 keeps its log-normalizer and mean", "[cases]",
-                   double, long double) {
+TEMPLATE_TEST_CASE("a side at theta = -1e200 keeps its log-normalizer and mean", "[cases]", double,
+                   long double) {
   using T = TestType;
   check_relative(drelu::truncated_normal::log_partition(T(-1e200), T(1)), -460.51701859880914L,
                  ulps<double>(4));
-  check_relative(drelu::truncated_normal::moments(T(-1e200), T(1)).mean, 1e-200L,
-                 ulps<double>(4));
+  check_relative(drelu::truncated_normal::moments(T(-1e200), T(1)).mean, 1e-200L, ulps<double>(4));
   // The whole unit with that side: the positive side's weight is 1e-200-ish, never NaN.
   const auto layer = unit<T>(T(-1e200), T(0), 1, 1);
   CHECK(std::isfinite(drelu::cgfs(layer)(0, 0)));
@@ -92,8 +90,7 @@ TEMPLATE_TEST_CASE("a side at theta = -1e200 keeps its log-normalizer and mean",
   CHECK(drelu::prob_positive_from_inputs(layer)(0, 0) > 0);
 }
 
-TEMPLATE_TEST_CASE("Gaussian cdf deep in the lower tail is not 0", "[cases]", double,
-                   long double) {
+TEMPLATE_TEST_CASE("Gaussian cdf deep in the lower tail is not 0", "[cases]", double, long double) {
   using T = TestType;
   const auto layer = unit<T>(0, 0, 1, 1);
   Eigen::Array<T, 1, 2> x;
@@ -106,8 +103,8 @@ TEMPLATE_TEST_CASE("Gaussian cdf deep in the lower tail is not 0", "[cases]", do
   check_relative(sf(0, 1), 4.9067139271481871e-198L, ulps<double>(8));
 }
 
-TEMPLATE_TEST_CASE("pReLU with eta = 0.99 converts and evaluates accurately", "[cases]",
-                   double, long double) {
+TEMPLATE_TEST_CASE("pReLU with eta = 0.99 converts and evaluates accurately", "[cases]", double,
+                   long double) {
   using T = TestType;
   using Vector = Eigen::Array<T, Eigen::Dynamic, 1>;
   const drelu::pReLU<T> layer(Vector::Constant(1, T(0.2)), Vector::Constant(1, T(1.3)),
@@ -161,8 +158,7 @@ TEMPLATE_TEST_CASE("the ReLU limit gamma_n = +inf has no NaN", "[cases]", float,
   check_relative(drelu::cgfs(layer)(0, 0), 0.22579135264472743L, tolerance);
   check_relative(drelu::mean_from_inputs(layer)(0, 0), 0.797884560802865L, tolerance + 1e-15L);
   check_relative(drelu::var_from_inputs(layer)(0, 0), 0.363380227632419L, tolerance + 1e-15L);
-  check_relative(drelu::mean_abs_from_inputs(layer)(0, 0), 0.797884560802865L,
-                 tolerance + 1e-15L);
+  check_relative(drelu::mean_abs_from_inputs(layer)(0, 0), 0.797884560802865L, tolerance + 1e-15L);
   const auto cdf = drelu::cdfs(layer, x);
   const auto logpdf = drelu::logpdfs(layer, x);
   CHECK(cdf(0, 2) == T(0));

@@ -1,7 +1,8 @@
 // Built with OpenMP when the compiler has it: splitting the columns across threads must not
 // change a single bit of any result, sampling included (one stream per column).
-#include <drelu/drelu.hpp>
 #include <omp.h>
+
+#include <drelu/drelu.hpp>
 #include <random>
 
 #include "catch.hpp"

@@ -78,9 +78,13 @@ void run_table(const char* type_name, double unit_roundoff) {
 
 }  // namespace
 
-TEST_CASE("reference table, double", "[reference]") { run_table<double>("double", 0x1p-53); }
+TEST_CASE("reference table, double", "[reference]") {
+  run_table<double>("double", 0x1p-53);
+}
 
-TEST_CASE("reference table, float", "[reference]") { run_table<float>("float", 0x1p-24); }
+TEST_CASE("reference table, float", "[reference]") {
+  run_table<float>("float", 0x1p-24);
+}
 
 TEST_CASE("reference table, long double", "[reference]") {
   run_table<long double>("long double", 0x1p-53);

@@ -374,3 +374,34 @@ TEST_CASE("sample_from_inputs: shapes, errors and NaN", "[sampling]") {
     }
   }
 }
+
+template <class T>
+drelu::dReLU<T> single_layer(double theta_p, double theta_n, double gamma_p, double gamma_n) {
+  const auto c = [](double v) { return Vector<T>::Constant(1, T(v)); };
+  return drelu::dReLU<T>(c(theta_p), c(theta_n), c(gamma_p), c(gamma_n));
+}
+
+// Power against a small bias in the far tails: with 4e5 draws per side the bound of 5 standard
+// errors is below 1% of the mean, so a sampler whose tail draws are off by 1% fails, while a
+// correct one fails by chance with probability about 6e-7 per check.
+TEMPLATE_TEST_CASE("far-tail draws are unbiased to better than 1%", "[sampling]", float, double) {
+  using T = TestType;
+  const Eigen::Index n = 400000;
+  for (const double a : {5.0, 30.0, 1e3, 1e6}) {
+    for (const double side : {1.0, -1.0}) {
+      // One side truncated a standard deviations beyond its mode, the other removed.
+      const double inf = std::numeric_limits<double>::infinity();
+      const auto layer = side > 0 ? single_layer<T>(-a, 0, 1, inf) : single_layer<T>(0, a, inf, 1);
+      std::mt19937_64 rng(std::uint64_t(a) * 7 + (side > 0 ? 1 : 2));
+      const Batch<T> draws = drelu::sample_from_inputs(layer, n, rng);
+      const LD exact = drelu::mean_abs_from_inputs(layer)(0, 0);
+      const LD sd = drelu::std_from_inputs(layer)(0, 0);
+      const LD mean = draws.template cast<LD>().abs().mean();
+      const LD bound = kStandardErrors * sd / std::sqrt(LD(n));
+      INFO("a = " << a << ", side " << side << ": mean |h| " << mean << ", exact " << exact);
+      CHECK(bound < 0.01L * exact);
+      CHECK(std::fabs(mean - exact) <= bound);
+      CHECK((side * draws.template cast<LD>() >= 0).all());
+    }
+  }
+}

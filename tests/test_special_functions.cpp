@@ -319,9 +319,9 @@ long double reference(long double at_double, long double at_float) {
 // How a reference value is compared (see the file comment).
 struct Tolerance {
   long double ulps;
-  long double floor;              // the bound is ulps u max(|ref|, floor)
-  bool use_cond;                  // multiply by max(1, cond)
-  bool double_level = false;      // long double held to double's u (see kMomentUlps)
+  long double floor;          // the bound is ulps u max(|ref|, floor)
+  bool use_cond;              // multiply by max(1, cond)
+  bool double_level = false;  // long double held to double's u (see kMomentUlps)
 };
 
 // The unit of a tolerance: the type's epsilon, except that truncated_moments in long double is

@@ -144,8 +144,8 @@ TEST_CASE("fast tail functions are within 2 ulps of mpmath", "[fast]") {
               "none"
 #endif
   );
-  for (const Worst* w : {&mills, &mills_negative, &gap, &variance, &log_mills, &scaled_gap,
-                         &scaled_variance}) {
+  for (const Worst* w :
+       {&mills, &mills_negative, &gap, &variance, &log_mills, &scaled_gap, &scaled_variance}) {
     w->print();
   }
   CHECK(mills.all.ulps <= 2);

@@ -35,16 +35,16 @@ using ColumnD = Eigen::Array<double, Eigen::Dynamic, 1>;
 // One side of every unit, with what the kernels need hoisted out of the batch loop. The
 // negative side is mirrored: its t is −(θ⁻ + I).
 struct SideParameters {
-  ColumnD sign_theta;     // θ⁺, or −θ⁻ for the negative side
-  ColumnD sqrt_g;         // sqrt(g)
-  ColumnD inv_sqrt_g;     // 1/sqrt(g)
-  ColumnD inv_g;          // 1/g
-  ColumnD half_inv_g;     // 1/(2g)
+  ColumnD sign_theta;  // θ⁺, or −θ⁻ for the negative side
+  ColumnD sqrt_g;      // sqrt(g)
+  ColumnD inv_sqrt_g;  // 1/sqrt(g)
+  ColumnD inv_g;       // 1/g
+  ColumnD half_inv_g;  // 1/(2g)
 };
 
 struct FastUnits {
   SideParameters positive, negative;
-  UnitParameters<double> exact;       // for the units and elements the fast path leaves out
+  UnitParameters<double> exact;         // for the units and elements the fast path leaves out
   std::vector<Eigen::Index> irregular;  // units with γ = 0 or ±inf on a side, or θ infinite
 };
 
@@ -235,8 +235,8 @@ inline void fast_column(const FastUnits& units, Quantity quantity, FastWorkspace
 // exact(i, j, unit) overwrites the elements the fast path leaves out (irregular units,
 // inputs that are not finite, results that are not finite).
 template <class Layer, class Inputs, class Store, class Exact>
-void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity quantity,
-                          Store store, Exact exact) {
+void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity quantity, Store store,
+                          Exact exact) {
   const FastUnits units = fast_units(layer);
   const Eigen::Index n = inputs.rows();
 #ifdef _OPENMP
@@ -254,9 +254,9 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
                           (quantity == Quantity::mean_and_variance && !w.result2.allFinite());
     if (overflow || !w.input.allFinite()) {
       for (Eigen::Index i = 0; i < n; ++i) {
-        const bool finite_result = std::isfinite(w.result(i)) &&
-                                   (quantity != Quantity::mean_and_variance ||
-                                    std::isfinite(w.result2(i)));
+        const bool finite_result =
+            std::isfinite(w.result(i)) &&
+            (quantity != Quantity::mean_and_variance || std::isfinite(w.result2(i)));
         if (!finite_result || !std::isfinite(w.input(i))) {
           exact(i, j, units.exact.unit(i, w.input(i)));
         }

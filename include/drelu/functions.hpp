@@ -39,8 +39,7 @@ Batch<typename Layer::Scalar> energies(const Layer& layer, const Eigen::DenseBas
 
 // The same, written into a caller-provided N x B array or matrix (no allocation).
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
-void energies(const Layer& layer, const Eigen::DenseBase<Derived>& x,
-              Eigen::DenseBase<Out>& out) {
+void energies(const Layer& layer, const Eigen::DenseBase<Derived>& x, Eigen::DenseBase<Out>& out) {
   detail::require_rows("drelu::energies", "x", x, layer.size());
   detail::require_same_shape("drelu::energies", "x", x, "out", out);
   const detail::evaluated_t<Derived> points(x.derived());
@@ -77,8 +76,8 @@ void quantity_into(const char* function, const Layer& layer,
 
 template <class Layer, class Derived, class Exact>
 Batch<typename Layer::Scalar> quantity(const char* function, const Layer& layer,
-                                       const Eigen::DenseBase<Derived>& inputs,
-                                       Quantity which, Exact exact) {
+                                       const Eigen::DenseBase<Derived>& inputs, Quantity which,
+                                       Exact exact) {
   Batch<typename Layer::Scalar> out(inputs.rows(), inputs.cols());
   quantity_into(function, layer, inputs, which, exact, out);
   return out;
@@ -91,31 +90,45 @@ auto zero_inputs(const Layer& layer) {
 
 struct ExactCgf {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::cgf(u); }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::cgf(u);
+  }
 };
 struct ExactMean {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).mean; }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::statistics(u).mean;
+  }
 };
 struct ExactVariance {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).variance; }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::statistics(u).variance;
+  }
 };
 struct ExactStd {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return std::sqrt(unit::statistics(u).variance); }
+  C operator()(const unit::Unit<C>& u) const {
+    return std::sqrt(unit::statistics(u).variance);
+  }
 };
 struct ExactMeanAbs {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::statistics(u).mean_abs; }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::statistics(u).mean_abs;
+  }
 };
 struct ExactProbPositive {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::side_probabilities(u).positive; }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::side_probabilities(u).positive;
+  }
 };
 struct ExactProbNegative {
   template <class C>
-  C operator()(const unit::Unit<C>& u) const { return unit::side_probabilities(u).negative; }
+  C operator()(const unit::Unit<C>& u) const {
+    return unit::side_probabilities(u).negative;
+  }
 };
 
 }  // namespace detail
@@ -127,13 +140,11 @@ struct ExactProbNegative {
 // log ∫ exp(−U(h) + I h) dh elementwise; +inf where a side is not normalizable.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::cgfs", layer, inputs, detail::Quantity::cgf,
-                          detail::ExactCgf{});
+  return detail::quantity("drelu::cgfs", layer, inputs, detail::Quantity::cgf, detail::ExactCgf{});
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
-void cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
-          Eigen::DenseBase<Out>& out) {
+void cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs, Eigen::DenseBase<Out>& out) {
   detail::quantity_into("drelu::cgfs", layer, inputs, detail::Quantity::cgf, detail::ExactCgf{},
                         out.derived());
 }
@@ -207,15 +218,15 @@ Batch<typename Layer::Scalar> std_from_inputs(const Layer& layer) {
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_abs_from_inputs(const Layer& layer,
                                                    const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::mean_abs_from_inputs", layer, inputs,
-                          detail::Quantity::mean_abs, detail::ExactMeanAbs{});
+  return detail::quantity("drelu::mean_abs_from_inputs", layer, inputs, detail::Quantity::mean_abs,
+                          detail::ExactMeanAbs{});
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void mean_abs_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                           Eigen::DenseBase<Out>& out) {
-  detail::quantity_into("drelu::mean_abs_from_inputs", layer, inputs,
-                        detail::Quantity::mean_abs, detail::ExactMeanAbs{}, out.derived());
+  detail::quantity_into("drelu::mean_abs_from_inputs", layer, inputs, detail::Quantity::mean_abs,
+                        detail::ExactMeanAbs{}, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -230,8 +241,7 @@ struct MeanVariance {
   Batch<T> variance;
 };
 
-template <class Layer, class Derived, class Mean, class Variance,
-          class = detail::if_layer<Layer>>
+template <class Layer, class Derived, class Mean, class Variance, class = detail::if_layer<Layer>>
 void meanvar_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                          Eigen::DenseBase<Mean>& mean, Eigen::DenseBase<Variance>& variance) {
   using T = typename Layer::Scalar;
@@ -315,10 +325,9 @@ template <class Layer, class DerivedX, class DerivedI, class = detail::if_layer<
 Batch<typename Layer::Scalar> logpdfs(const Layer& layer, const Eigen::DenseBase<DerivedX>& x,
                                       const Eigen::DenseBase<DerivedI>& inputs) {
   using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_points("drelu::logpdfs", layer, x, inputs,
-                            [](const unit::Unit<C>& u, C h) {
-                              return unit::logpdf(u, h, unit::cgf(u));
-                            });
+  return detail::map_points("drelu::logpdfs", layer, x, inputs, [](const unit::Unit<C>& u, C h) {
+    return unit::logpdf(u, h, unit::cgf(u));
+  });
 }
 
 template <class Layer, class DerivedX, class = detail::if_layer<Layer>>

@@ -290,7 +290,9 @@ class nsReLU {
   using Vector = detail::Vector<T>;
 
   explicit nsReLU(Eigen::Index units)
-      : theta_(Vector::Zero(detail::unit_count("drelu::nsReLU", units))), delta_(Vector::Zero(units)), xi_(Vector::Zero(units)) {
+      : theta_(Vector::Zero(detail::unit_count("drelu::nsReLU", units))),
+        delta_(Vector::Zero(units)),
+        xi_(Vector::Zero(units)) {
     detail::require_supported_scalar<T>();
   }
 

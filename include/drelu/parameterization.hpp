@@ -33,8 +33,7 @@ struct SharedScaleParameters {
 // The dReLU of a shared-scale unit given its two factors 1/(1+η) and 1/(1−η).
 template <class T>
 DreluParameters<T> drelu_from_factors(T theta, T gamma, T delta, T positive, T negative) {
-  return {theta + delta * positive, theta - delta * negative, gamma * positive,
-          gamma * negative};
+  return {theta + delta * positive, theta - delta * negative, gamma * positive, gamma * negative};
 }
 
 template <class T>

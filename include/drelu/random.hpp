@@ -77,7 +77,9 @@ inline double uniform_open(Stream& stream) {
 }
 
 // An exponential variate of rate 1.
-inline double exponential(Stream& stream) { return -std::log(uniform_open(stream)); }
+inline double exponential(Stream& stream) {
+  return -std::log(uniform_open(stream));
+}
 
 namespace detail {
 

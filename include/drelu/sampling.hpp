@@ -58,8 +58,7 @@ inline double truncated_normal_side(double t, double g, Stream& stream) {
 // Whether a draw takes the positive side, given both side probabilities: the less likely side
 // is tested, so a probability of 1e-30 is never rounded up to 2^-53.
 inline bool choose_positive(double positive, double negative, Stream& stream) {
-  return negative < positive ? !(uniform_open(stream) < negative)
-                             : uniform_open(stream) < positive;
+  return negative < positive ? !(uniform_open(stream) < negative) : uniform_open(stream) < positive;
 }
 
 // A draw from the chosen side of a unit.
@@ -123,10 +122,9 @@ Batch<typename Layer::Scalar> sample_from_inputs(const Layer& layer,
 }
 
 // The same, written into a caller-provided N x B array or matrix (no allocation).
-template <class Layer, class Derived, class Generator, class Out,
-          class = detail::if_layer<Layer>>
-void sample_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
-                        Generator& rng, Eigen::DenseBase<Out>& out) {
+template <class Layer, class Derived, class Generator, class Out, class = detail::if_layer<Layer>>
+void sample_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs, Generator& rng,
+                        Eigen::DenseBase<Out>& out) {
   detail::require_rows("drelu::sample_from_inputs", "inputs", inputs, layer.size());
   detail::require_same_shape("drelu::sample_from_inputs", "inputs", inputs, "out", out);
   const detail::evaluated_t<Derived> in(inputs.derived());

@@ -1633,8 +1633,8 @@ inline double log_mills_ratio_table_value(double a) {
   const Sum q = evaluate_table_sum(log_mills_ratio_table, a, table_low);
   const double d_hi = a - log_mills_ratio_zero_hi;
   const double back = d_hi - a;
-  const double d_lo = ((a - (d_hi - back)) - (log_mills_ratio_zero_hi + back)) -
-                      log_mills_ratio_zero_lo;
+  const double d_lo =
+      ((a - (d_hi - back)) - (log_mills_ratio_zero_hi + back)) - log_mills_ratio_zero_lo;
   // (d_hi + d_lo)(q.hi + q.lo) = p + pe + d_lo q.hi + (d_hi + d_lo) q.lo, the last two terms
   // small; only the last one waits for the polynomial.
   const double p = d_hi * q.hi;
@@ -1643,7 +1643,9 @@ inline double log_mills_ratio_table_value(double a) {
 }
 
 // phi(b) for b >= 0 (relative accuracy a few ulps; used only where it is a small correction).
-inline double normal_density(double b) { return std::exp(-0.5 * b * b) * inv_sqrt_2pi; }
+inline double normal_density(double b) {
+  return std::exp(-0.5 * b * b) * inv_sqrt_2pi;
+}
 
 // The tail forms for a >= tail_start: c/a and c/a^2 with c = 1 + s, s = t g(t), t = 1/a^2,
 // rounded once at the end. With q = fl(1/a) and r = 1 - a q formed exactly (|r| <= 2^-52),
