@@ -15,6 +15,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <limits>
 #include <type_traits>
 #include <vector>
 
@@ -44,7 +45,8 @@ struct SideParameters {
 
 struct FastUnits {
   SideParameters positive, negative;
-  UnitParameters<double> exact;         // for the units and elements the fast path leaves out
+  UnitParameters<double> parameters;    // the dReLU parameters, converted in double
+  UnitParameters<long double> exact;    // for the units and elements the fast path leaves out
   std::vector<Eigen::Index> irregular;  // units with γ = 0 or ±inf on a side, or θ infinite
 };
 
@@ -61,14 +63,16 @@ inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma
 template <class Layer>
 FastUnits fast_units(const Layer& layer) {
   FastUnits units;
-  units.exact = unit_parameters<double>(layer);
-  const auto& u = units.exact;
+  units.parameters = unit_parameters<double>(layer);
+  units.exact = unit_parameters<long double>(layer);
+  const auto& u = units.parameters;
   units.positive = side_parameters(u.theta_p, u.gamma_p, 1.0);
   units.negative = side_parameters(u.theta_n, u.gamma_n, -1.0);
+  // γ must be a positive double whose reciprocal is finite too (no subnormal γ), θ finite.
+  const auto usable_scale = [](double g) { return g > 0 && std::isfinite(1 / g) && g < INFINITY; };
   for (Eigen::Index i = 0; i < layer.size(); ++i) {
-    const bool regular = u.gamma_p(i) > 0 && u.gamma_p(i) < INFINITY && u.gamma_n(i) > 0 &&
-                         u.gamma_n(i) < INFINITY && std::isfinite(u.theta_p(i)) &&
-                         std::isfinite(u.theta_n(i));
+    const bool regular = usable_scale(u.gamma_p(i)) && usable_scale(u.gamma_n(i)) &&
+                         std::isfinite(u.theta_p(i)) && std::isfinite(u.theta_n(i));
     if (!regular) units.irregular.push_back(i);
   }
   return units;
@@ -95,8 +99,14 @@ void side_masses(const SideParameters& p, const Inputs& input, double sign, Side
   s.q = s.t.max(0.0).square() * p.half_inv_g;  // t²/(2g) where a < 0, else 0
   s.y = (-s.q).exp();
   for (Eigen::Index i = 0; i < s.a.size(); ++i) {
-    const double mills = special::fast::mills_ratio(std::abs(s.a(i)));
-    const double negative = s.a(i) < 0;  // a blend, not a branch: the sign is unpredictable
+    const double a = s.a(i);
+    if (a >= 16) {
+      // Far tail: y = R(a)/sqrt(g) = (a R(a))/(−t), exact also where a overflows.
+      s.y(i) = special::fast::scaled_mills_ratio_tail(a) / -s.t(i);
+      continue;
+    }
+    const double mills = special::fast::mills_ratio(std::abs(a));
+    const double negative = a < 0;  // a blend, not a branch: the sign is unpredictable
     const double mass = negative * (sqrt_2pi - s.y(i) * mills) + (1 - negative) * mills;  // exact
     s.y(i) = p.inv_sqrt_g(i) * mass;
   }
@@ -131,8 +141,9 @@ enum class Quantity {
   mean_and_variance
 };
 
-// The exact scalar value of one element (irregular units, non-finite inputs).
-inline double exact_quantity(const unit::Unit<double>& u, Quantity quantity) {
+// The exact scalar value of one element (irregular units, non-finite inputs, results out of
+// the double range), from unit.hpp in long double.
+inline long double exact_quantity(const unit::Unit<long double>& u, Quantity quantity) {
   switch (quantity) {
     case Quantity::cgf:
       return unit::cgf(u);
@@ -141,6 +152,7 @@ inline double exact_quantity(const unit::Unit<double>& u, Quantity quantity) {
     case Quantity::prob_negative:
       return unit::side_probabilities(u).negative;
     case Quantity::mean:
+    case Quantity::mean_and_variance:
       return unit::statistics(u).mean;
     case Quantity::variance:
       return unit::statistics(u).variance;
@@ -148,10 +160,16 @@ inline double exact_quantity(const unit::Unit<double>& u, Quantity quantity) {
       return std::sqrt(unit::statistics(u).variance);
     case Quantity::mean_abs:
       return unit::statistics(u).mean_abs;
-    case Quantity::mean_and_variance:
-      return unit::statistics(u).mean;
   }
   return NAN;
+}
+
+// Whether a fast result must be recomputed exactly: not finite (an overflow on the way), or a
+// standard deviation whose variance left the normal double range.
+inline bool needs_exact(Quantity quantity, double result, double result2) {
+  if (!std::isfinite(result)) return true;
+  if (quantity == Quantity::mean_and_variance) return !std::isfinite(result2);
+  return quantity == Quantity::std && result < 1.5e-154;
 }
 
 // Workspace of one thread: reused across columns and calls, so a call allocates nothing once
@@ -173,14 +191,39 @@ inline FastWorkspace& thread_workspace(Eigen::Index n) {
   return workspace;
 }
 
+// weight = y exp(d) for every element (d <= 0, y > 0). Eigen 3.4's packet exp clamps its
+// argument at -709.78 (it returns DBL_MIN below, not a subnormal or 0), and exp(d) can
+// underflow where y exp(d) does not, so those rare elements use exp(d + log y).
+inline void scaled_exp(const ColumnD& d, const ColumnD& y, ColumnD& weight) {
+  weight = y * d.exp();
+  if ((d < -708).any()) {
+    for (Eigen::Index i = 0; i < d.size(); ++i) {
+      if (d(i) < -708) weight(i) = std::exp(d(i) + std::log(y(i)));
+    }
+  }
+}
+
+// log of every element; Eigen's packet log clamps subnormal arguments to DBL_MIN, so those
+// elements use std::log.
+inline void log_in_place(ColumnD& x) {
+  const bool subnormal = (x < std::numeric_limits<double>::min()).any();
+  if (!subnormal) {
+    x = x.log();
+    return;
+  }
+  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = std::log(x(i));
+}
+
 // The unnormalized side weights of one column, scaled by exp(-result) with result the larger
 // exponent, and their sum.
 inline void side_weights(const FastUnits& units, FastWorkspace& w) {
   side_masses(units.positive, w.input, 1.0, w.positive);
   side_masses(units.negative, w.input, -1.0, w.negative);
   w.result = w.positive.q.max(w.negative.q);
-  w.weight_p = w.positive.y * (w.positive.q - w.result).exp();
-  w.weight_n = w.negative.y * (w.negative.q - w.result).exp();
+  w.total = w.positive.q - w.result;
+  scaled_exp(w.total, w.positive.y, w.weight_p);
+  w.total = w.negative.q - w.result;
+  scaled_exp(w.total, w.negative.y, w.weight_n);
   w.total = w.weight_p + w.weight_n;
 }
 
@@ -196,7 +239,8 @@ inline void side_probabilities(const FastUnits& units, FastWorkspace& w) {
 inline void fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
   if (quantity == Quantity::cgf) {
     side_weights(units, w);
-    w.result += w.total.log();
+    log_in_place(w.total);
+    w.result += w.total;
     return;
   }
   side_probabilities(units, w);
@@ -250,14 +294,13 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
     for (Eigen::Index i : units.irregular) exact(i, j, units.exact.unit(i, w.input(i)));
     // Inputs that are not finite, and results that overflowed on the way (t²/(2g) beyond the
     // double range): the exact path returns the right infinity or limit.
-    const bool overflow = !w.result.allFinite() ||
-                          (quantity == Quantity::mean_and_variance && !w.result2.allFinite());
-    if (overflow || !w.input.allFinite()) {
+    const bool suspicious = !w.result.allFinite() || !w.input.allFinite() ||
+                            (quantity == Quantity::mean_and_variance && !w.result2.allFinite()) ||
+                            (quantity == Quantity::std && (w.result < 1.5e-154).any());
+    if (suspicious) {
       for (Eigen::Index i = 0; i < n; ++i) {
-        const bool finite_result =
-            std::isfinite(w.result(i)) &&
-            (quantity != Quantity::mean_and_variance || std::isfinite(w.result2(i)));
-        if (!finite_result || !std::isfinite(w.input(i))) {
+        const double second = quantity == Quantity::mean_and_variance ? w.result2(i) : 0.0;
+        if (needs_exact(quantity, w.result(i), second) || !std::isfinite(w.input(i))) {
           exact(i, j, units.exact.unit(i, w.input(i)));
         }
       }
@@ -274,7 +317,7 @@ void fast_kernel(const Layer& layer, const Inputs& inputs, Quantity quantity, Ou
       [&](Eigen::Index j, const FastWorkspace& w) {
         out.col(j).array() = w.result.template cast<T>();
       },
-      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<double>& u) {
+      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
         out(i, j) = T(exact_quantity(u, quantity));
       });
 }
@@ -290,7 +333,7 @@ void fast_mean_variance_kernel(const Layer& layer, const Inputs& inputs, Mean& m
         mean.col(j).array() = w.result.template cast<T>();
         variance.col(j).array() = w.result2.template cast<T>();
       },
-      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<double>& u) {
+      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
         const auto statistics = unit::statistics(u);
         mean(i, j) = T(statistics.mean);
         variance(i, j) = T(statistics.variance);

@@ -67,11 +67,15 @@ inline double side_draw(const unit::Unit<double>& u, bool positive, Stream& stre
   return -truncated_normal_side(-u.tn, u.gn, stream);
 }
 
-// One draw of a whole unit by the exact scalar path (degenerate units, infinite inputs).
-inline double unit_draw(const unit::Unit<double>& u, Stream& stream) {
-  if (std::isnan(u.tp) || std::isnan(u.tn)) return std::numeric_limits<double>::quiet_NaN();
-  const auto weights = unit::side_probabilities(u);
-  return side_draw(u, choose_positive(weights.positive, weights.negative, stream), stream);
+// One draw of a whole unit whose side weights come from the exact path of unit.hpp in long
+// double (degenerate units, infinite inputs, weights the fast kernel could not represent).
+inline double unit_draw(const unit::Unit<long double>& exact, Stream& stream) {
+  if (std::isnan(exact.tp) || std::isnan(exact.tn)) return std::numeric_limits<double>::quiet_NaN();
+  const auto weights = unit::side_probabilities(exact);
+  const unit::Unit<double> u{double(exact.tp), double(exact.tn), double(exact.gp),
+                             double(exact.gn)};
+  const bool positive = choose_positive(double(weights.positive), double(weights.negative), stream);
+  return side_draw(u, positive, stream);
 }
 
 }  // namespace random
@@ -96,13 +100,15 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
     w.input = inputs.col(j).array().template cast<double>();
     side_probabilities(units, w);
     for (Eigen::Index i = 0; i < rows; ++i) {
-      const unit::Unit<double> u = units.exact.unit(i, w.input(i));
-      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i))) {
-        out(i, j) = T(random::unit_draw(u, stream));
+      const double p = w.weight_p(i);
+      const double n = w.weight_n(i);
+      const bool representable = std::isfinite(p) && std::isfinite(n) && p + n > 0.5;
+      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i)) || !representable) {
+        out(i, j) = T(random::unit_draw(units.exact.unit(i, w.input(i)), stream));
         continue;
       }
-      const bool positive = random::choose_positive(w.weight_p(i), w.weight_n(i), stream);
-      out(i, j) = T(random::side_draw(u, positive, stream));
+      const unit::Unit<double> u = units.parameters.unit(i, w.input(i));
+      out(i, j) = T(random::side_draw(u, random::choose_positive(p, n, stream), stream));
     }
   }
 }

@@ -1704,6 +1704,13 @@ inline double mills_ratio(double a) {
   return a;  // NaN
 }
 
+// a R(a) for a >= 16, which tends to 1 and stays exact where a overflows (a = +inf gives 1).
+inline double scaled_mills_ratio_tail(double a) {
+  using namespace detail;
+  const double t = 1.0 / (a * a);
+  return mul_add(t, polynomial(mills_ratio_tail, t), 1.0);
+}
+
 // m(a) = E[Y - a | Y > a] for every a (m(0) = sqrt(2/pi), m ~ 1/a as a -> inf, ~ |a| as
 // a -> -inf).
 inline double mean_gap(double a) {

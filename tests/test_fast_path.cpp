@@ -1,0 +1,129 @@
+// The fast double kernel (fast_kernels.hpp) against the exact long double path (unit.hpp) at
+// the extremes where a packet exp/log clamps, a = -t/sqrt(g) or t²/(2g) leave the double range,
+// or a variance under- or overflows: the cases that broke an earlier version of the kernel. A
+// unit is evaluated alone and among ordinary units, since packets pair elements.
+#include <cmath>
+#include <drelu/drelu.hpp>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace {
+
+struct Unit {
+  double theta_p, theta_n, gamma_p, gamma_n;
+};
+
+// The extreme unit in row `row` of a layer whose other rows are ordinary units.
+template <class T>
+drelu::dReLU<T> layer_with(const Unit& u, Eigen::Index rows, Eigen::Index row) {
+  using Vector = Eigen::Array<T, Eigen::Dynamic, 1>;
+  Vector tp = Vector::Constant(rows, T(0.5)), tn = Vector::Constant(rows, T(-0.3));
+  Vector gp = Vector::Constant(rows, T(1.5)), gn = Vector::Constant(rows, T(0.7));
+  tp(row) = T(u.theta_p);
+  tn(row) = T(u.theta_n);
+  gp(row) = T(u.gamma_p);
+  gn(row) = T(u.gamma_n);
+  return drelu::dReLU<T>(tp, tn, gp, gn);
+}
+
+// The relative condition number of f at the unit, sum over the four parameters of
+// |x df/dx| / |f|, by forward differences of relative step 1e-9 on the long double path.
+template <class F>
+long double condition(const Unit& u, Eigen::Index rows, Eigen::Index row, F f) {
+  const long double base = f(layer_with<long double>(u, rows, row));
+  if (base == 0 || !std::isfinite(base)) return 0;
+  long double sum = 0;
+  for (int k = 0; k < 4; ++k) {
+    Unit moved = u;
+    double* parameter[] = {&moved.theta_p, &moved.theta_n, &moved.gamma_p, &moved.gamma_n};
+    const double step = *parameter[k] * 1e-9;
+    if (step == 0) continue;
+    *parameter[k] += step;
+    const long double changed = f(layer_with<long double>(moved, rows, row));
+    sum += std::fabs((changed - base) / base) * std::fabs(*parameter[k] / step);
+  }
+  return sum;
+}
+
+// The contract: |fast - exact| <= 16 max(1, cond) u |exact| (infinities and zeros equal).
+template <class F>
+void check_agrees(const Unit& u, Eigen::Index rows, Eigen::Index row, F f, const char* what) {
+  const double fast = double(f(layer_with<double>(u, rows, row)));
+  const double expected = double(f(layer_with<long double>(u, rows, row)));
+  const long double cond = condition(u, rows, row, f);
+  INFO(what << ": fast " << fast << ", exact " << expected << ", cond " << double(cond));
+  if (std::isinf(expected) || expected == 0) {
+    CHECK(fast == expected);
+  } else {
+    CHECK(std::fabs(fast - expected) <=
+          16 * std::fmax(1.0L, cond) * 0x1p-53L * std::fabs(expected));
+  }
+}
+
+const std::vector<Unit> kExtremeUnits = {
+    {4.0000000000000001e+151, 0.0, 1.0000000000000001e+300, 1e-300},  // clamped packet exp
+    {1.3407807929942596e+154, -1e-153, 1.1e+305, 5.6e-309},
+    {40.0, 0.0, 1.0, 1e-4},      // weight ratio below exp's range
+    {1e200, -2e200, 1.0, 1.0},   // t²/(2g) overflows on both sides
+    {-1e200, 0.0, 1e-300, 1.0},  // a = -t/sqrt(g) overflows
+    {-3.3303331069422497e+250, 4.1970827002498184e+268, 4.7584932443312926e-252,
+     3.4501022684064747e+66},
+    {-1e308, 1e308, 1.0, 1.0},  // subnormal total mass
+    {-1.7e308, 1.7e308, 1.0, 1.0},
+    {-1e200, 1e200, 1.0, 1.0},  // variance 2e-400 underflows
+    {1e300, 0.0, 1e-300, 1.0},  // cgf and mean overflow
+};
+
+}  // namespace
+
+TEST_CASE("the fast kernel agrees with the exact path at the extremes", "[fast]") {
+  for (const Unit& u : kExtremeUnits) {
+    for (const Eigen::Index rows : {1, 2, 5}) {
+      const Eigen::Index row = rows / 2;
+      INFO("unit " << u.theta_p << ", " << u.theta_n << ", " << u.gamma_p << ", " << u.gamma_n
+                   << " in row " << row << " of " << rows);
+      const auto at = [row](const auto& batch) { return static_cast<long double>(batch(row, 0)); };
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::cgfs(l)); }, "cgf");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::prob_positive_from_inputs(l)); },
+          "P(h > 0)");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::prob_negative_from_inputs(l)); },
+          "P(h < 0)");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::mean_from_inputs(l)); }, "mean");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::var_from_inputs(l)); }, "variance");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::std_from_inputs(l)); }, "std");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::meanvar_from_inputs(l).mean); },
+          "meanvar mean");
+      check_agrees(
+          u, rows, row, [&](const auto& l) { return at(drelu::meanvar_from_inputs(l).variance); },
+          "meanvar variance");
+    }
+  }
+}
+
+TEST_CASE("sampling takes the right side where the fast weights leave the double range", "[fast]") {
+  // Each unit's true P(h > 0) is 1, 1 or 1/2.
+  const std::vector<Unit> units = {
+      {1e200, 0.0, 1e300, 1e300}, {1e155, 0.0, 1.0, 1.0}, {-1e200, 1e200, 1e-300, 1e-300}};
+  const double expected[] = {1.0, 1.0, 0.5};
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const auto layer = layer_with<double>(units[k], 3, 1);
+    std::mt19937_64 rng(5);
+    const Eigen::ArrayXXd draws = drelu::sample_from_inputs(layer, 4000, rng);
+    const double positive = (draws.row(1) > 0).cast<double>().mean();
+    INFO("unit " << k << ": fraction positive " << positive);
+    CHECK(draws.allFinite());
+    // 5 binomial standard errors (0 when the probability is 1).
+    CHECK(std::fabs(positive - expected[k]) <=
+          5 * std::sqrt(expected[k] * (1 - expected[k]) / 4000.0));
+  }
+}
