@@ -88,6 +88,13 @@ struct SideColumn {
   }
 };
 
+// R(b) for b >= 0, with the table of [0, 16) inlined into the column loop.
+inline double mills_ratio_of_magnitude(double b) {
+  namespace fast = special::fast;
+  if (b < 16) return fast::detail::evaluate_table(fast::detail::mills_ratio_table, b, 0.0);
+  return fast::mills_ratio(b);
+}
+
 // t, a, q and y of one side for the inputs of one column. Eigen 3.4 does not vectorize select(),
 // so the exponential runs over the whole column (q = 0 gives 1 where a >= 0) and the branch
 // on the sign of a sits in the element loop with the Mills ratio.
@@ -105,27 +112,36 @@ void side_masses(const SideParameters& p, const Inputs& input, double sign, Side
       s.y(i) = special::fast::scaled_mills_ratio_tail(a) / -s.t(i);
       continue;
     }
-    const double mills = special::fast::mills_ratio(std::abs(a));
+    const double mills = mills_ratio_of_magnitude(std::abs(a));
     const double negative = a < 0;  // a blend, not a branch: the sign is unpredictable
     const double mass = negative * (sqrt_2pi - s.y(i) * mills) + (1 - negative) * mills;  // exact
     s.y(i) = p.inv_sqrt_g(i) * mass;
   }
 }
 
-// Mean and variance of one side: s m(a) and v(a)/g, or in the far tail (a >= 16)
-// a m(a)/(−t) and a² v(a)/t², which stay exact where a or 1/sqrt(g) overflow.
-inline void side_moments(const SideParameters& p, SideColumn& s) {
+// Mean (and, when asked, variance) of one side: s m(a) and v(a)/g, or in the far tail
+// (a >= 16) a m(a)/(−t) and a² v(a)/t², which stay exact where a or 1/sqrt(g) overflow.
+inline void side_moments(const SideParameters& p, bool with_variance, SideColumn& s) {
   namespace fast = special::fast;
+  const double low = fast::detail::table_low;
   for (Eigen::Index i = 0; i < s.a.size(); ++i) {
     const double a = s.a(i);
-    if (a < 16) {
-      s.mean(i) = fast::mean_gap(a) * p.inv_sqrt_g(i);
-      s.variance(i) = fast::truncated_variance(a) * p.inv_g(i);
-    } else {
+    if (a >= 16) {
       const double t = s.t(i);
       s.mean(i) = fast::scaled_mean_gap(a) / -t;
-      s.variance(i) = fast::scaled_truncated_variance(a) / t / t;
+      if (with_variance) s.variance(i) = fast::scaled_truncated_variance(a) / t / t;
+      continue;
     }
+    // The tables of [-8, 16) are inlined into the column loop.
+    const bool table = a >= low;
+    s.mean(i) = (table ? fast::detail::evaluate_table(fast::detail::mean_gap_table, a, low)
+                       : fast::mean_gap(a)) *
+                p.inv_sqrt_g(i);
+    if (!with_variance) continue;
+    s.variance(i) =
+        (table ? fast::detail::evaluate_table(fast::detail::truncated_variance_table, a, low)
+               : fast::truncated_variance(a)) *
+        p.inv_g(i);
   }
 }
 
@@ -252,8 +268,10 @@ inline void fast_column(const FastUnits& units, Quantity quantity, FastWorkspace
     w.result = w.weight_n;
     return;
   }
-  side_moments(units.positive, w.positive);
-  side_moments(units.negative, w.negative);
+  const bool with_variance = quantity == Quantity::variance || quantity == Quantity::std ||
+                             quantity == Quantity::mean_and_variance;
+  side_moments(units.positive, with_variance, w.positive);
+  side_moments(units.negative, with_variance, w.negative);
   const ColumnD& mp = w.positive.mean;
   const ColumnD& mn = w.negative.mean;
   switch (quantity) {
