@@ -28,13 +28,9 @@ namespace random {
 // A draw u >= 0 from the side density ∝ exp(-g u²/2 + t u) (g >= 0, normalizable).
 // The exponential branch works in u's own scale with rate β = α sqrt(g) =
 // (-t + sqrt(t² + 4g))/2, so it stays exact when a = -t/sqrt(g) overflows and for g = 0.
-inline double truncated_normal_side(double t, double g, Stream& stream) {
-  if (std::isnan(t)) return t;
-  if (std::isinf(g)) return 0.0;
-  if (g == 0.0 && t >= 0.0) return std::numeric_limits<double>::infinity();  // no density
-  if (t == std::numeric_limits<double>::infinity()) return t;
-  const double sqrt_g = std::sqrt(g);
-  const double a = g == 0.0 ? std::numeric_limits<double>::infinity() : -t / sqrt_g;
+// The rejection step for a regular side (0 < g < inf, t finite), given a = -t/sqrt(g) and
+// sqrt(g) from the caller (the batch kernel has them at hand).
+inline double regular_side_draw(double t, double g, double a, double sqrt_g, Stream& stream) {
   if (a < 0.0) {
     for (;;) {
       const double z = normal(stream);
@@ -47,12 +43,28 @@ inline double truncated_normal_side(double t, double g, Stream& stream) {
       if (z >= a) return (z - a) / sqrt_g;
     }
   }
-  const double rate = (-t + std::hypot(t, 2.0 * sqrt_g)) / 2.0;
+  // sqrt(t² + 4g) without hypot's cost where the squares cannot overflow.
+  const bool moderate = std::abs(t) < 1e150 && g < 1e300;
+  const double root = moderate ? std::sqrt(t * t + 4.0 * g) : std::hypot(t, 2.0 * sqrt_g);
+  const double rate = (root - t) / 2.0;
   for (;;) {
     const double e = exponential(stream);
     const double excess = (e - 1.0) / rate;  // (Y - α) / sqrt(g)
     if (exponential(stream) >= excess * excess * g / 2.0) return e / rate;
   }
+}
+
+// A draw u >= 0 from the side density ∝ exp(-g u²/2 + t u) (g >= 0, normalizable).
+// The exponential branch works in u's own scale with rate β = α sqrt(g) =
+// (-t + sqrt(t² + 4g))/2, so it stays exact when a = -t/sqrt(g) overflows and for g = 0.
+inline double truncated_normal_side(double t, double g, Stream& stream) {
+  if (std::isnan(t)) return t;
+  if (std::isinf(g)) return 0.0;
+  if (g == 0.0 && t >= 0.0) return std::numeric_limits<double>::infinity();  // no density
+  if (t == std::numeric_limits<double>::infinity()) return t;
+  const double sqrt_g = std::sqrt(g);
+  const double a = g == 0.0 ? std::numeric_limits<double>::infinity() : -t / sqrt_g;
+  return regular_side_draw(t, g, a, sqrt_g, stream);
 }
 
 // Whether a draw takes the positive side, given both side probabilities: the less likely side
@@ -107,8 +119,14 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
         out(i, j) = T(random::unit_draw(units.exact.unit(i, w.input(i)), stream));
         continue;
       }
-      const unit::Unit<double> u = units.parameters.unit(i, w.input(i));
-      out(i, j) = T(random::side_draw(u, random::choose_positive(p, n, stream), stream));
+      if (random::choose_positive(p, n, stream)) {
+        out(i, j) = T(random::regular_side_draw(w.positive.t(i), units.parameters.gamma_p(i),
+                                                w.positive.a(i), units.positive.sqrt_g(i), stream));
+      } else {
+        out(i, j) =
+            T(-random::regular_side_draw(w.negative.t(i), units.parameters.gamma_n(i),
+                                         w.negative.a(i), units.negative.sqrt_g(i), stream));
+      }
     }
   }
 }
