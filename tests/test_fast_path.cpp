@@ -127,3 +127,64 @@ TEST_CASE("sampling takes the right side where the fast weights leave the double
           5 * std::sqrt(expected[k] * (1 - expected[k]) / 4000.0));
   }
 }
+
+TEMPLATE_TEST_CASE("output overloads and meanvar equal the allocating calls", "[fast]", float,
+                   double, long double) {
+  using T = TestType;
+  using Batch = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  Eigen::Array<T, Eigen::Dynamic, 1> tp(4), tn(4), gp(4), gn(4);
+  tp << 1, -2, 0.5, 3;
+  tn << -1, 2, -0.5, 0;
+  gp << 1, 0.3, 2, 0;  // the last unit: γ⁺ = 0 with θ⁺ > 0, a side without density
+  gn << 2, 5, 0.1, 1;
+  const drelu::dReLU<T> layer(tp, tn, gp, gn);
+  Batch inputs(4, 7);
+  for (Eigen::Index k = 0; k < inputs.size(); ++k) inputs(k) = T(2 * normal(rng));
+  Batch out(4, 7), second(4, 7);
+  const auto same = [](const Batch& a, const Batch& b) {
+    return ((a == b) || (a.isNaN() && b.isNaN())).all();
+  };
+  drelu::cgfs(layer, inputs, out);
+  CHECK(same(out, drelu::cgfs(layer, inputs)));
+  drelu::mean_from_inputs(layer, inputs, out);
+  CHECK(same(out, drelu::mean_from_inputs(layer, inputs)));
+  drelu::var_from_inputs(layer, inputs, out);
+  CHECK(same(out, drelu::var_from_inputs(layer, inputs)));
+  drelu::std_from_inputs(layer, inputs, out);
+  CHECK(same(out, drelu::std_from_inputs(layer, inputs)));
+  drelu::mean_abs_from_inputs(layer, inputs, out);
+  CHECK(same(out, drelu::mean_abs_from_inputs(layer, inputs)));
+  drelu::energies(layer, inputs, out);
+  CHECK(same(out, drelu::energies(layer, inputs)));
+  drelu::meanvar_from_inputs(layer, inputs, out, second);
+  CHECK(same(out, drelu::mean_from_inputs(layer, inputs)));
+  CHECK(same(second, drelu::var_from_inputs(layer, inputs)));
+  const auto both = drelu::meanvar_from_inputs(layer, inputs);
+  CHECK(same(both.mean, drelu::mean_from_inputs(layer, inputs)));
+  CHECK(same(both.variance, drelu::var_from_inputs(layer, inputs)));
+  std::mt19937_64 a(9), b(9);
+  drelu::sample_from_inputs(layer, inputs, a, out);
+  CHECK(same(out, drelu::sample_from_inputs(layer, inputs, b)));
+  Batch wrong(3, 7);
+  CHECK_THROWS_AS(drelu::cgfs(layer, inputs, wrong), std::invalid_argument);
+  CHECK_THROWS_AS(drelu::meanvar_from_inputs(layer, inputs, out, wrong), std::invalid_argument);
+}
+
+TEST_CASE("infinite thetas give limits, not NaN", "[fast]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  // θ⁺ = −inf: the positive side is a point mass at 0 of weight 0; h < 0 is a half-normal.
+  const Unit sharp{-inf, 0.0, 1.0, 1.0};
+  const auto layer = layer_with<double>(sharp, 1, 0);
+  Eigen::ArrayXXd x(1, 2);
+  x << 1.0, -1.0;
+  const Eigen::ArrayXXd cdf = drelu::cdfs(layer, x);
+  const Eigen::ArrayXXd sf = drelu::sfs(layer, x);
+  CHECK(cdf(0, 0) == 1.0);
+  CHECK(sf(0, 0) == 0.0);
+  CHECK(std::fabs(cdf(0, 1) - 0.31731050786291410) <= 1e-15);  // 2 Q(1): a half-normal
+  // A removed side with its θ pointing away has no peak: the mode is the other side's.
+  const auto removed = layer_with<double>({inf, -2.0, inf, 1.0}, 1, 0);
+  CHECK(drelu::mode_from_inputs(removed)(0, 0) == -2.0);
+}

@@ -9,8 +9,9 @@
 // and the side weights are the two terms over their sum: no log-partition is ever rounded and
 // then exponentiated, so a weight keeps its relative accuracy whatever the scales. The
 // exponentials and the log run over whole columns with Eigen's packet math; the Mills ratio and
-// the truncated moments are evaluated element by element. Units with γ = 0 or ±inf and inputs
-// that are not finite take the exact scalar path of unit.hpp instead.
+// the truncated moments are evaluated element by element. Units with γ = 0, ±inf or subnormal,
+// or θ infinite, inputs that are not finite, results that left the double range on the way and
+// standard deviations below 1.5e-154 take the exact scalar path of unit.hpp in long double.
 #pragma once
 
 #include <Eigen/Core>
@@ -188,8 +189,8 @@ inline bool needs_exact(Quantity quantity, double result, double result2) {
   return quantity == Quantity::std && result < 1.5e-154;
 }
 
-// Workspace of one thread: reused across columns and calls, so a call allocates nothing once
-// it has seen a layer of this size.
+// Workspace of one thread: reused across columns and calls, so no column allocates once the
+// thread has seen a layer of this size (a call still builds its per-unit tables, O(N)).
 struct FastWorkspace {
   SideColumn positive, negative;
   ColumnD input, weight_p, weight_n, total, result, result2;

@@ -37,7 +37,7 @@ Batch<typename Layer::Scalar> energies(const Layer& layer, const Eigen::DenseBas
   return out;
 }
 
-// The same, written into a caller-provided N x B array or matrix (no allocation).
+// The same, written into a caller-provided N x B array or matrix (no N x B allocation).
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void energies(const Layer& layer, const Eigen::DenseBase<Derived>& x, Eigen::DenseBase<Out>& out) {
   detail::require_rows("drelu::energies", "x", x, layer.size());
@@ -134,8 +134,8 @@ struct ExactProbNegative {
 }  // namespace detail
 
 // Each quantity below comes in three forms: (layer, I) returns N x B; (layer, I, out) writes
-// into a caller-provided N x B array or matrix (no allocation once the per-thread workspace
-// has the layer's size); (layer) means zero inputs and returns N x 1.
+// into a caller-provided N x B array or matrix (nothing of size N x B is allocated; a call
+// builds per-unit tables of size N); (layer) means zero inputs and returns N x 1.
 
 // log ∫ exp(−U(h) + I h) dh elementwise; +inf where a side is not normalizable.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>

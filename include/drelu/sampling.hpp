@@ -145,7 +145,7 @@ Batch<typename Layer::Scalar> sample_from_inputs(const Layer& layer,
   return out;
 }
 
-// The same, written into a caller-provided N x B array or matrix (no allocation).
+// The same, written into a caller-provided N x B array or matrix (no N x B allocation).
 template <class Layer, class Derived, class Generator, class Out, class = detail::if_layer<Layer>>
 void sample_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs, Generator& rng,
                         Eigen::DenseBase<Out>& out) {

@@ -88,7 +88,7 @@ template <class T>
 using wider_t = typename detail::wider<T>::type;
 
 // erfcx(x) = exp(x^2) erfc(x), for every real x. Overflows to +inf only where the true value
-// does (x < -26.6 in double). For x >= 0.5 the factor exp(x^2) is formed from the exact split
+// does (x < -26.6 in double). Below x = 26 the factor exp(x^2) is formed from the exact split
 // x^2 = hi + lo (fma), so the rounding of x^2 costs nothing; beyond x = 26, where erfc
 // approaches the subnormal range, Laplace's continued fraction of the Mills ratio is used.
 template <class T>

@@ -77,6 +77,7 @@ special::wider_t<T> log_survival(T t, T g, T h) {
   if (g == T(0)) return t < T(0) ? W(t) * W(h) : W(0);
   if (std::isinf(g) || std::isinf(h)) return -std::numeric_limits<W>::infinity();
   if (t == std::numeric_limits<T>::infinity()) return W(0);
+  if (t == -std::numeric_limits<T>::infinity()) return -std::numeric_limits<W>::infinity();
   const T sqrt_g = std::sqrt(g);
   return special::log_tail_ratio(-t / sqrt_g, h * sqrt_g);
 }
@@ -88,6 +89,7 @@ T cdf(T t, T g, T h) {
   if (g == T(0)) return t < T(0) ? -std::expm1(t * h) : T(0);
   if (std::isinf(g) || std::isinf(h)) return T(1);
   if (t == std::numeric_limits<T>::infinity()) return T(0);
+  if (t == -std::numeric_limits<T>::infinity()) return T(1);  // all its mass at 0
   const T sqrt_g = std::sqrt(g);
   return special::truncated_cdf(-t / sqrt_g, h * sqrt_g);
 }

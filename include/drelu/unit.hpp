@@ -4,8 +4,9 @@
 // normals: the positive side (tp, gp) on h >= 0 and the mirrored negative side (-tn, gn) on
 // -h >= 0, with weights pp = Z+/(Z+ + Z-) and pn = Z-/(Z+ + Z-).
 //
-// These scalar functions are the kernels of the batch API (functions.hpp); they work in the
-// computation type of the layer (double for float layers).
+// These scalar functions are the exact kernels of the batch API (functions.hpp): they run in
+// long double for double and long double layers and for the fallbacks of the fast path, in
+// double for float layers.
 #pragma once
 
 #include <cmath>
@@ -69,6 +70,7 @@ struct SideWeights {
 template <class T>
 SideWeights<T> side_weights(const LogPartitions<T>& logz) {
   using std::exp;
+  if (std::isnan(logz.positive) || std::isnan(logz.negative)) return {logz.total, logz.total};
   if (std::isinf(logz.positive) && logz.positive == logz.negative) return {T(0.5), T(0.5)};
   if (logz.positive == std::numeric_limits<T>::infinity()) return {T(1), T(0)};
   if (logz.negative == std::numeric_limits<T>::infinity()) return {T(0), T(1)};
@@ -114,8 +116,9 @@ Statistics<T> statistics(const Unit<T>& unit) {
 template <class T>
 T mode(const Unit<T>& unit) {
   if (std::isnan(unit.tp) || std::isnan(unit.tn)) return std::numeric_limits<T>::quiet_NaN();
-  const bool positive_peak = unit.tp > T(0);
-  const bool negative_peak = unit.tn < T(0);
+  // A removed side (γ = inf) has no peak of its own, whatever its θ.
+  const bool positive_peak = unit.tp > T(0) && unit.gp < std::numeric_limits<T>::infinity();
+  const bool negative_peak = unit.tn < T(0) && unit.gn < std::numeric_limits<T>::infinity();
   if (positive_peak && negative_peak) {
     const T positive_height = unit.tp / unit.gp * unit.tp;
     const T negative_height = unit.tn / unit.gn * unit.tn;
