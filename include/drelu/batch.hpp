@@ -8,6 +8,7 @@
 
 #include "layers.hpp"
 #include "parameterization.hpp"
+#include "special_functions.hpp"
 #include "unit.hpp"
 #include "validation.hpp"
 
@@ -19,19 +20,11 @@ using Batch = Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic>;
 
 namespace detail {
 
-// Kernels run in a wider type than the layer's (double for float, long double for double and
-// long double) and round once at the end: log-partitions of size L feed exponents whose
-// rounding would otherwise cost L ulps (docs/numerics.md).
+// The exact kernels run in a wider type than the layer's (double for float, long double for
+// double and long double) and round once at the end: log-partitions of size L feed exponents
+// whose rounding would otherwise cost L ulps (docs/numerics.md).
 template <class T>
-struct computation {
-  using type = long double;
-};
-template <>
-struct computation<float> {
-  using type = double;
-};
-template <class T>
-using compute_t = typename computation<T>::type;
+using compute_t = special::wider_t<T>;
 
 template <class Layer>
 struct is_layer : std::false_type {};
@@ -109,16 +102,12 @@ constexpr Eigen::Index kParallelThreshold = 16384;
 template <class Derived>
 using evaluated_t = typename Eigen::internal::nested_eval<Derived, 1>::type;
 
-// out(i, j) = kernel(unit i with input inputs(i, j)).
-template <class Layer, class Derived, class Kernel>
-Batch<typename Layer::Scalar> map_inputs(const char* function, const Layer& layer,
-                                         const Eigen::DenseBase<Derived>& inputs, Kernel kernel) {
+// out(i, j) = kernel(unit i with input in(i, j)), for evaluated inputs of the right shape.
+template <class Layer, class Inputs, class Out, class Kernel>
+void map_evaluated(const Layer& layer, const Inputs& in, Out& out, Kernel kernel) {
   using T = typename Layer::Scalar;
   using C = compute_t<T>;
-  require_rows(function, "inputs", inputs, layer.size());
-  const evaluated_t<Derived> in(inputs.derived());
   const auto units = unit_parameters<C>(layer);
-  Batch<T> out(inputs.rows(), inputs.cols());
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
 #endif
@@ -127,6 +116,16 @@ Batch<typename Layer::Scalar> map_inputs(const char* function, const Layer& laye
       out(i, j) = T(kernel(units.unit(i, C(in(i, j)))));
     }
   }
+}
+
+// out(i, j) = kernel(unit i with input inputs(i, j)).
+template <class Layer, class Derived, class Kernel>
+Batch<typename Layer::Scalar> map_inputs(const char* function, const Layer& layer,
+                                         const Eigen::DenseBase<Derived>& inputs, Kernel kernel) {
+  require_rows(function, "inputs", inputs, layer.size());
+  const evaluated_t<Derived> in(inputs.derived());
+  Batch<typename Layer::Scalar> out(inputs.rows(), inputs.cols());
+  map_evaluated(layer, in, out, kernel);
   return out;
 }
 

@@ -55,22 +55,13 @@ void quantity_into(const char* function, const Layer& layer,
                    const Eigen::DenseBase<Derived>& inputs, Quantity quantity, Exact exact,
                    Out& out) {
   using T = typename Layer::Scalar;
-  using C = compute_t<T>;
   require_rows(function, "inputs", inputs, layer.size());
   require_same_shape(function, "inputs", inputs, "out", out);
   const evaluated_t<Derived> in(inputs.derived());
   if constexpr (has_fast_path<T>::value) {
     fast_kernel(layer, in, quantity, out);
   } else {
-    const auto units = unit_parameters<C>(layer);
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
-#endif
-    for (Eigen::Index j = 0; j < out.cols(); ++j) {
-      for (Eigen::Index i = 0; i < out.rows(); ++i) {
-        out(i, j) = T(exact(units.unit(i, C(in(i, j)))));
-      }
-    }
+    map_evaluated(layer, in, out, exact);
   }
 }
 
