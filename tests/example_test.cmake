@@ -3,6 +3,7 @@
 #         -P example_test.cmake
 # Modes:
 #   run           the default run writes SVG, exits 0 and prints a header and 16 curve lines
+#                 whose Kolmogorov-Smirnov distances are below the level-1e-6 critical value
 #   content       SVG is an SVG document with 4 panel titles, text elements and 16 polylines
 #   reproducible  the same seed gives byte-identical files, another seed a different file
 #   bad_options   each malformed command line exits with status 2 and a one-line error
@@ -62,6 +63,20 @@ function(check_run)
   if(path_position EQUAL -1)
     message(FATAL_ERROR "stdout does not say where the SVG was written:\n${out}")
   endif()
+  check_ks_distances()
+endfunction()
+
+# Every curve's Kolmogorov-Smirnov distance (the last column, 10000 samples by default) must
+# stay below the level-1e-6 critical value sqrt(-ln(1e-6/2)/2)/sqrt(n) = 2.6934/100 = 0.0269,
+# so that a correct sampler fails with probability below 1e-6 per curve.
+function(check_ks_distances)
+  string(REGEX MATCHALL "\n *-?3\\.0 [^\n]*" curve_lines "${out}")
+  foreach(line IN LISTS curve_lines)
+    string(REGEX MATCH "([0-9.]+)$" ks "${line}")
+    if(ks STREQUAL "" OR ks GREATER 0.0269)
+      message(FATAL_ERROR "KS distance '${ks}' above 0.0269 in:${line}")
+    endif()
+  endforeach()
 endfunction()
 
 function(check_content)

@@ -188,3 +188,36 @@ TEST_CASE("infinite thetas give limits, not NaN", "[fast]") {
   const auto removed = layer_with<double>({inf, -2.0, inf, 1.0}, 1, 0);
   CHECK(drelu::mode_from_inputs(removed)(0, 0) == -2.0);
 }
+
+TEST_CASE("the variance is the law of total variance over the two sides", "[fast]") {
+  // Var = pp v+ + pn v- + pp pn (m+ + m-)^2 with the sides' own moments (truncated_normal.hpp,
+  // long double) and the side weights, checked over a batch of random units and inputs.
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> normal;
+  std::uniform_real_distribution<double> uniform(-1, 1);
+  const Eigen::Index n = 200;
+  Eigen::ArrayXd tp(n), tn(n), gp(n), gn(n);
+  Eigen::ArrayXXd inputs(n, 1);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    tp(i) = 3 * normal(rng);
+    tn(i) = 3 * normal(rng);
+    gp(i) = std::pow(10.0, 2 * uniform(rng));
+    gn(i) = std::pow(10.0, 2 * uniform(rng));
+    inputs(i, 0) = 2 * normal(rng);
+  }
+  const drelu::dReLU<double> layer(tp, tn, gp, gn);
+  const Eigen::ArrayXXd var = drelu::var_from_inputs(layer, inputs);
+  const Eigen::ArrayXXd pp = drelu::prob_positive_from_inputs(layer, inputs);
+  const Eigen::ArrayXXd pn = drelu::prob_negative_from_inputs(layer, inputs);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    namespace tn_ = drelu::truncated_normal;
+    const long double t = tp(i) + inputs(i, 0), s = tn(i) + inputs(i, 0);
+    const auto positive = tn_::moments(t, (long double)gp(i));
+    const auto negative = tn_::moments(-s, (long double)gn(i));
+    const long double spread = positive.mean + negative.mean;
+    const long double total = pp(i, 0) * positive.variance + pn(i, 0) * negative.variance +
+                              pp(i, 0) * pn(i, 0) * spread * spread;
+    INFO("unit " << i << ": var " << var(i, 0) << ", total " << double(total));
+    CHECK(std::fabs(var(i, 0) - total) <= 64 * 0x1p-53L * total);
+  }
+}

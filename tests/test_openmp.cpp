@@ -40,6 +40,7 @@ TEST_CASE("results do not depend on the number of OpenMP threads", "[openmp]") {
   const auto cgf = [&] { return Eigen::ArrayXXd(drelu::cgfs(layer, inputs)); };
   const auto var = [&] { return Eigen::ArrayXXd(drelu::var_from_inputs(layer, inputs)); };
   const auto cdf = [&] { return Eigen::ArrayXXd(drelu::cdfs(layer, inputs, inputs)); };
+  const auto energy = [&] { return Eigen::ArrayXXd(drelu::energies(layer, inputs)); };
   const auto sample = [&] {
     std::mt19937_64 rng(2024);
     return Eigen::ArrayXXd(drelu::sample_from_inputs(layer, inputs, rng));
@@ -47,6 +48,7 @@ TEST_CASE("results do not depend on the number of OpenMP threads", "[openmp]") {
   CHECK((with_threads(1, cgf) == with_threads(2, cgf)).all());
   CHECK((with_threads(1, var) == with_threads(2, var)).all());
   CHECK((with_threads(1, cdf) == with_threads(2, cdf)).all());
+  CHECK((with_threads(1, energy) == with_threads(2, energy)).all());
   CHECK((with_threads(1, sample) == with_threads(2, sample)).all());
   CHECK((with_threads(2, sample) == with_threads(3, sample)).all());
 }

@@ -39,6 +39,9 @@ void repair_infinite_points(const EnergyCoefficients<T>& c, const Column& x, Out
 // out = U(x); x and out are N x B with the same shape (checked by the caller).
 template <class T, class Points, class Out>
 void energy_kernel(const EnergyCoefficients<T>& c, const Points& x, Out& out) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (x.size() >= kParallelThreshold)
+#endif
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     const auto h = x.col(j).array().template cast<T>();
     const auto positive = (c.half_gamma_p * h - c.theta_p) * h;

@@ -246,6 +246,9 @@ void meanvar_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& in
     detail::fast_mean_variance_kernel(layer, in, mean.derived(), variance.derived());
   } else {
     const auto units = detail::unit_parameters<C>(layer);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) if (in.size() >= detail::kParallelThreshold)
+#endif
     for (Eigen::Index j = 0; j < in.cols(); ++j) {
       for (Eigen::Index i = 0; i < in.rows(); ++i) {
         const auto statistics = unit::statistics(units.unit(i, C(in(i, j))));
