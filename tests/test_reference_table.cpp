@@ -58,6 +58,13 @@ template <class T>
 void run_table(const char* type_name, double unit_roundoff) {
   const auto rows = drelu_test::load_reference();
   const auto report = check_table<T>(rows, unit_roundoff);
+  // Every column of the contract is checked on some row (a table that loads no row fails).
+  for (const char* column :
+       {"cgf", "pp", "mean", "var", "mean_abs", "mode", "logpdf_m1", "logpdf_0p5", "logpdf_2",
+        "cdf_m1", "cdf_0p5", "cdf_2", "energy_m1", "energy_0p5", "energy_2"}) {
+    INFO(type_name << ": column " << column);
+    CHECK(report.count(column) == 1);
+  }
   std::printf("\nreference table (%s, dir %s): worst |error| / bound per column\n", type_name,
               drelu_test::reference_directory().c_str());
   std::printf("  %-12s %8s %12s %8s\n", "column", "checked", "worst ratio", "at row");
