@@ -50,10 +50,9 @@ namespace detail {
 
 // A quantity of the unit at every input: the fast double kernel for float and double layers,
 // the long double scalar kernel of unit.hpp for long double layers.
-template <class Layer, class Derived, class Out, class Exact>
+template <class Layer, class Derived, class Out>
 void quantity_into(const char* function, const Layer& layer,
-                   const Eigen::DenseBase<Derived>& inputs, Quantity quantity, Exact exact,
-                   Out& out) {
+                   const Eigen::DenseBase<Derived>& inputs, Quantity quantity, Out& out) {
   using T = typename Layer::Scalar;
   require_rows(function, "inputs", inputs, layer.size());
   require_same_shape(function, "inputs", inputs, "out", out);
@@ -61,16 +60,16 @@ void quantity_into(const char* function, const Layer& layer,
   if constexpr (has_fast_path<T>::value) {
     fast_kernel(layer, in, quantity, out);
   } else {
-    map_evaluated(layer, in, out, exact);
+    map_evaluated(layer, in, out,
+                  [quantity](const auto& unit) { return exact_quantity(unit, quantity); });
   }
 }
 
-template <class Layer, class Derived, class Exact>
+template <class Layer, class Derived>
 Batch<typename Layer::Scalar> quantity(const char* function, const Layer& layer,
-                                       const Eigen::DenseBase<Derived>& inputs, Quantity which,
-                                       Exact exact) {
+                                       const Eigen::DenseBase<Derived>& inputs, Quantity which) {
   Batch<typename Layer::Scalar> out(inputs.rows(), inputs.cols());
-  quantity_into(function, layer, inputs, which, exact, out);
+  quantity_into(function, layer, inputs, which, out);
   return out;
 }
 
@@ -78,49 +77,6 @@ template <class Layer>
 auto zero_inputs(const Layer& layer) {
   return Batch<typename Layer::Scalar>::Zero(layer.size(), 1);
 }
-
-struct ExactCgf {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::cgf(u);
-  }
-};
-struct ExactMean {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::statistics(u).mean;
-  }
-};
-struct ExactVariance {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::statistics(u).variance;
-  }
-};
-struct ExactStd {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return std::sqrt(unit::statistics(u).variance);
-  }
-};
-struct ExactMeanAbs {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::statistics(u).mean_abs;
-  }
-};
-struct ExactProbPositive {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::side_probabilities(u).positive;
-  }
-};
-struct ExactProbNegative {
-  template <class C>
-  C operator()(const unit::Unit<C>& u) const {
-    return unit::side_probabilities(u).negative;
-  }
-};
 
 }  // namespace detail
 
@@ -131,13 +87,12 @@ struct ExactProbNegative {
 // log ∫ exp(−U(h) + I h) dh elementwise; +inf where a side is not normalizable.
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::cgfs", layer, inputs, detail::Quantity::cgf, detail::ExactCgf{});
+  return detail::quantity("drelu::cgfs", layer, inputs, detail::Quantity::cgf);
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void cgfs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs, Eigen::DenseBase<Out>& out) {
-  detail::quantity_into("drelu::cgfs", layer, inputs, detail::Quantity::cgf, detail::ExactCgf{},
-                        out.derived());
+  detail::quantity_into("drelu::cgfs", layer, inputs, detail::Quantity::cgf, out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -149,15 +104,14 @@ Batch<typename Layer::Scalar> cgfs(const Layer& layer) {
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_from_inputs(const Layer& layer,
                                                const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::mean_from_inputs", layer, inputs, detail::Quantity::mean,
-                          detail::ExactMean{});
+  return detail::quantity("drelu::mean_from_inputs", layer, inputs, detail::Quantity::mean);
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void mean_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                       Eigen::DenseBase<Out>& out) {
   detail::quantity_into("drelu::mean_from_inputs", layer, inputs, detail::Quantity::mean,
-                        detail::ExactMean{}, out.derived());
+                        out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -169,15 +123,14 @@ Batch<typename Layer::Scalar> mean_from_inputs(const Layer& layer) {
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> var_from_inputs(const Layer& layer,
                                               const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::var_from_inputs", layer, inputs, detail::Quantity::variance,
-                          detail::ExactVariance{});
+  return detail::quantity("drelu::var_from_inputs", layer, inputs, detail::Quantity::variance);
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void var_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                      Eigen::DenseBase<Out>& out) {
   detail::quantity_into("drelu::var_from_inputs", layer, inputs, detail::Quantity::variance,
-                        detail::ExactVariance{}, out.derived());
+                        out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -189,15 +142,14 @@ Batch<typename Layer::Scalar> var_from_inputs(const Layer& layer) {
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> std_from_inputs(const Layer& layer,
                                               const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::std_from_inputs", layer, inputs, detail::Quantity::std,
-                          detail::ExactStd{});
+  return detail::quantity("drelu::std_from_inputs", layer, inputs, detail::Quantity::std);
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void std_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                      Eigen::DenseBase<Out>& out) {
   detail::quantity_into("drelu::std_from_inputs", layer, inputs, detail::Quantity::std,
-                        detail::ExactStd{}, out.derived());
+                        out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -209,15 +161,14 @@ Batch<typename Layer::Scalar> std_from_inputs(const Layer& layer) {
 template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> mean_abs_from_inputs(const Layer& layer,
                                                    const Eigen::DenseBase<Derived>& inputs) {
-  return detail::quantity("drelu::mean_abs_from_inputs", layer, inputs, detail::Quantity::mean_abs,
-                          detail::ExactMeanAbs{});
+  return detail::quantity("drelu::mean_abs_from_inputs", layer, inputs, detail::Quantity::mean_abs);
 }
 
 template <class Layer, class Derived, class Out, class = detail::if_layer<Layer>>
 void mean_abs_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& inputs,
                           Eigen::DenseBase<Out>& out) {
   detail::quantity_into("drelu::mean_abs_from_inputs", layer, inputs, detail::Quantity::mean_abs,
-                        detail::ExactMeanAbs{}, out.derived());
+                        out.derived());
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -293,7 +244,7 @@ template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_positive_from_inputs(const Layer& layer,
                                                         const Eigen::DenseBase<Derived>& inputs) {
   return detail::quantity("drelu::prob_positive_from_inputs", layer, inputs,
-                          detail::Quantity::prob_positive, detail::ExactProbPositive{});
+                          detail::Quantity::prob_positive);
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
@@ -306,7 +257,7 @@ template <class Layer, class Derived, class = detail::if_layer<Layer>>
 Batch<typename Layer::Scalar> prob_negative_from_inputs(const Layer& layer,
                                                         const Eigen::DenseBase<Derived>& inputs) {
   return detail::quantity("drelu::prob_negative_from_inputs", layer, inputs,
-                          detail::Quantity::prob_negative, detail::ExactProbNegative{});
+                          detail::Quantity::prob_negative);
 }
 
 template <class Layer, class = detail::if_layer<Layer>>
