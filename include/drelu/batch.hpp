@@ -129,17 +129,6 @@ Batch<typename Layer::Scalar> map_inputs(const char* function, const Layer& laye
   return out;
 }
 
-// out(i, 0) = kernel(unit i at zero input).
-template <class Layer, class Kernel>
-Batch<typename Layer::Scalar> map_units(const Layer& layer, Kernel kernel) {
-  using T = typename Layer::Scalar;
-  using C = compute_t<T>;
-  const auto units = unit_parameters<C>(layer);
-  Batch<T> out(layer.size(), 1);
-  for (Eigen::Index i = 0; i < layer.size(); ++i) out(i, 0) = T(kernel(units.unit(i, C(0))));
-  return out;
-}
-
 // out(i, j) = kernel(unit i with input inputs(i, j), point x(i, j)).
 template <class Layer, class DerivedX, class DerivedI, class Kernel>
 Batch<typename Layer::Scalar> map_points(const char* function, const Layer& layer,
