@@ -6,6 +6,8 @@
 #include <drelu/drelu.hpp>
 #include <limits>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "catch.hpp"
@@ -187,6 +189,30 @@ TEST_CASE("infinite thetas give limits, not NaN", "[fast]") {
   // A removed side with its θ pointing away has no peak: the mode is the other side's.
   const auto removed = layer_with<double>({inf, -2.0, inf, 1.0}, 1, 0);
   CHECK(drelu::mode_from_inputs(removed)(0, 0) == -2.0);
+  // On a removed side U = +inf whatever θ, so log p = -inf there.
+  Eigen::ArrayXXd one(1, 1);
+  one << 1.0;
+  CHECK(drelu::energies(removed, one)(0, 0) == inf);
+  CHECK(drelu::logpdfs(removed, one)(0, 0) == -inf);
+  CHECK(drelu::energies(removed, -one)(0, 0) == -1.5);  // γ⁻/2 + θ⁻ at h = -1
+}
+
+TEST_CASE("a shared-scale layer needs finite thetas; a dReLU with one converts or throws",
+          "[fast]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const auto c = [](double v) { return Eigen::ArrayXd::Constant(1, v); };
+  CHECK_THROWS_AS(drelu::pReLU<double>(c(inf), c(1), c(inf), c(0)), std::invalid_argument);
+  CHECK_THROWS_AS(drelu::xReLU<double>(c(0), c(1), c(0), c(inf)), std::invalid_argument);
+  CHECK_THROWS_AS(drelu::nsReLU<double>(c(0), c(-inf), c(0)), std::invalid_argument);
+  const drelu::dReLU<double> infinite(c(1), c(inf), c(1), c(1));
+  CHECK(std::isfinite(drelu::cgfs(infinite)(0, 0)));
+  CHECK_THROWS_AS(drelu::xReLU<double>(infinite), std::invalid_argument);
+  CHECK_THROWS_AS(drelu::pReLU<double>(infinite), std::invalid_argument);
+  try {
+    drelu::pReLU<double>(c(inf), c(1), c(0), c(0));
+  } catch (const std::invalid_argument& error) {
+    CHECK(std::string(error.what()).find("theta(0) = inf") != std::string::npos);
+  }
 }
 
 TEST_CASE("the variance is the law of total variance over the two sides", "[fast]") {

@@ -101,6 +101,8 @@ int main() {
       "* error / bound: the worst ratio over all values to the contract\n"
       "  16 max(1, cond) u |ref| (16 u scale for an exact-zero reference); <= 1 passes. For\n"
       "  float the bound also holds the measured cost of rounding the parameters to float.\n"
+      "* Ill-conditioned values lose digits in proportion to cond, as the contract allows: for\n"
+      "  example the mean of a near-symmetric unit far in the tails (cond ~ T^2 at theta = -+T).\n"
       "* The mode is left out on rows flagged as ties. The reference values of finite rows are\n"
       "  the correctly rounded doubles, so a double error of 0 means a correctly rounded\n"
       "  result, and the long double figures show the rounding of the reference itself.\n");

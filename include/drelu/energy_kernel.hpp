@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#include <limits>
 
 #include "batch.hpp"
 
@@ -24,15 +25,21 @@ EnergyCoefficients<typename Layer::Scalar> energy_coefficients(const Layer& laye
   return {units.gamma_p / T(2), units.theta_p, units.gamma_n / T(2), units.theta_n};
 }
 
-// The rare elements where the packet formula met 0 · inf (h = ±inf on a side with γ = 0),
-// recomputed one by one: there U = −θ h, or 0 when θ = 0 too. NaN points stay NaN.
+// The rare elements where the packet formula met 0 · inf or ∞ − ∞, recomputed one by one: on a
+// removed side (γ = inf) U = +inf; at h = ±inf on a side with γ = 0, U = −θ h, or 0 when θ = 0
+// too. NaN points stay NaN.
 template <class T, class Column, class OutColumn>
 void repair_infinite_points(const EnergyCoefficients<T>& c, const Column& x, OutColumn out) {
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     const T h = T(x(i));
     if (!std::isnan(out(i)) || std::isnan(h)) continue;
     const T theta = h > T(0) ? c.theta_p(i) : c.theta_n(i);
-    out(i) = theta == T(0) ? T(0) : -theta * h;
+    const T half_gamma = h > T(0) ? c.half_gamma_p(i) : c.half_gamma_n(i);
+    if (half_gamma == std::numeric_limits<T>::infinity()) {
+      out(i) = half_gamma;  // a removed side, whatever θ
+    } else {
+      out(i) = theta == T(0) ? T(0) : -theta * h;
+    }
   }
 }
 

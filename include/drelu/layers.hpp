@@ -199,9 +199,9 @@ class pReLU {
     detail::require_same_length(function, "theta", theta_, "gamma", gamma_);
     detail::require_same_length(function, "theta", theta_, "delta", delta_);
     detail::require_same_length(function, "theta", theta_, "eta", eta_);
-    detail::require_no_nan(function, "theta", theta_);
+    detail::require_finite(function, "theta", theta_);
     detail::require_no_nan(function, "gamma", gamma_);
-    detail::require_no_nan(function, "delta", delta_);
+    detail::require_finite(function, "delta", delta_);
     detail::require_no_nan(function, "eta", eta_);
     for (Eigen::Index i = 0; i < eta_.size(); ++i) {
       if (!(eta_(i) > T(-1) && eta_(i) < T(1))) {
@@ -273,10 +273,10 @@ class xReLU {
     detail::require_same_length(function, "theta", theta_, "gamma", gamma_);
     detail::require_same_length(function, "theta", theta_, "delta", delta_);
     detail::require_same_length(function, "theta", theta_, "xi", xi_);
-    detail::require_no_nan(function, "theta", theta_);
+    detail::require_finite(function, "theta", theta_);
     detail::require_no_nan(function, "gamma", gamma_);
-    detail::require_no_nan(function, "delta", delta_);
-    detail::require_no_nan(function, "xi", xi_);
+    detail::require_finite(function, "delta", delta_);
+    detail::require_finite(function, "xi", xi_);
   }
 
   Vector theta_, gamma_, delta_, xi_;
@@ -306,9 +306,9 @@ class nsReLU {
     const char* function = "drelu::nsReLU";
     detail::require_same_length(function, "theta", theta_, "delta", delta_);
     detail::require_same_length(function, "theta", theta_, "xi", xi_);
-    detail::require_no_nan(function, "theta", theta_);
-    detail::require_no_nan(function, "delta", delta_);
-    detail::require_no_nan(function, "xi", xi_);
+    detail::require_finite(function, "theta", theta_);
+    detail::require_finite(function, "delta", delta_);
+    detail::require_finite(function, "xi", xi_);
   }
 
   const Vector& theta() const { return theta_; }

@@ -29,6 +29,7 @@ struct Unit {
 template <class T>
 T side_energy(T t, T g, T u) {
   if (u == T(0)) return T(0);
+  if (g == std::numeric_limits<T>::infinity()) return g;             // a removed side
   if (std::isinf(u) && g == T(0)) return t == T(0) ? T(0) : -t * u;  // avoids 0 * inf
   return (g * u / 2 - t) * u;
 }

@@ -45,6 +45,18 @@ void require_no_nan(const char* function, const char* name, const Vector& value)
   }
 }
 
+// For the shared-scale layers, whose dReLU parameters θ ± Δ/(1 ± η) would be ∞ − ∞.
+template <class Vector>
+void require_finite(const char* function, const char* name, const Vector& value) {
+  require_no_nan(function, name, value);
+  for (Eigen::Index i = 0; i < value.size(); ++i) {
+    if (!std::isfinite(value(i))) {
+      fail(function, ": parameter ", name, "(", i, ") = ", value(i),
+           "; expected a finite value (a dReLU can hold infinite thetas)");
+    }
+  }
+}
+
 template <class Vector>
 void require_same_length(const char* function, const char* first_name, const Vector& first,
                          const char* name, const Vector& value) {
