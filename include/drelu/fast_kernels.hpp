@@ -1,17 +1,24 @@
 // The fast path of the batch functions for float and double layers: cgf, side probabilities,
-// mean, variance and mean |h| of every element, one column at a time, in double.
+// mean, variance and mean |h| of every element, one column at a time, in double, with every
+// step on SIMD packets (packet_math.hpp) and no branch on the data.
 //
-// Each side (t, g) of a unit is written Z = exp(q) y with
-//   a >= 0:  q = 0,        y = R(a)/sqrt(g)
-//   a <  0:  q = t²/(2g),  y = (sqrt(2π) − exp(−q) R(|a|))/sqrt(g)     (y in [1/2, 1] sqrt(2π/g))
-// where a = −t/sqrt(g) and R is the Mills ratio (tail_approximations.hpp, a few ulps). Then
-//   cgf = q* + log(y⁺ e^(q⁺−q*) + y⁻ e^(q⁻−q*)),  q* = max(q⁺, q⁻),
-// and the side weights are the two terms over their sum: no log-partition is ever rounded and
-// then exponentiated, so a weight keeps its relative accuracy whatever the scales. The
-// exponentials and the log run over whole columns with Eigen's packet math; the Mills ratio and
-// the truncated moments are evaluated element by element. Units with γ = 0, ±inf or subnormal,
-// or θ infinite, inputs that are not finite, results that left the double range on the way and
-// standard deviations below 1.5e-154 take the exact scalar path of unit.hpp in long double.
+// Each side (t, g) of a unit is written Z = exp(q) y with, for a = −t/sqrt(g) and b = |a|,
+//   a >= 0:  q = 0,        y = R(b)/sqrt(g)
+//   a <  0:  q = t²/(2g),  y = (sqrt(2π) − exp(−q) R(b))/sqrt(g)     (y in [1/2, 1] sqrt(2π/g))
+// where R = 1/(b + m(b)) is the Mills ratio and m the mean gap (packet_approximations.hpp).
+// Then, with d = |q⁺ − q⁻|,
+//   cgf = max(q⁺, q⁻) + log(y_big + y_small e^(−d)),
+// and the side weights are the two terms over their sum: no log-partition is rounded and then
+// exponentiated, so a weight keeps its relative accuracy whatever the scales. Side moments:
+//   a >= 0:  mean m(b)/sqrt(g),  variance v(b)/g
+//   a <  0:  mean (λ + b)/sqrt(g), variance (1 − λ (λ + b))/g,  λ = exp(−q)/(y sqrt(g))
+// (λ = φ(b)/Φ(b) <= 0.8, so neither form cancels badly).
+//
+// Elements the packets cannot represent take other paths: where e^(−d) falls below Eigen's
+// packet exp range (d > 700) the element is recomputed with the scalar instantiation of the same
+// code (std::exp, full range); units with γ outside [1e-290, 1e290] or θ infinite, inputs that
+// are not finite, b beyond 1e100, results that left the double range on the way and standard
+// deviations below 1.5e-154 take the exact scalar path of unit.hpp in long double.
 #pragma once
 
 #include <Eigen/Core>
@@ -21,8 +28,15 @@
 #include <vector>
 
 #include "batch.hpp"
-#include "tail_approximations.hpp"
+#include "packet_math.hpp"
 #include "unit.hpp"
+
+// Templates instantiated on SIMD types (__m128d, ...) drop those types' attributes, which GCC
+// reports; the kernels do not depend on them.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
 
 namespace drelu {
 namespace detail {
@@ -33,6 +47,11 @@ struct has_fast_path : std::integral_constant<bool, std::is_same<T, float>::valu
                                                         std::is_same<T, double>::value> {};
 
 using ColumnD = Eigen::Array<double, Eigen::Dynamic, 1>;
+using PacketD = simd::Packet<double>;
+inline constexpr int kLanes = simd::lanes<double>;
+
+// Rows rounded up to whole packets; the padding rows hold a harmless unit and input.
+inline Eigen::Index padded_rows(Eigen::Index n) { return (n + kLanes - 1) / kLanes * kLanes; }
 
 // One side of every unit, with what the kernels need hoisted out of the batch loop. The
 // negative side is mirrored: its t is −(θ⁻ + I).
@@ -48,15 +67,28 @@ struct FastUnits {
   SideParameters positive, negative;
   UnitParameters<double> parameters;    // the dReLU parameters, converted in double
   UnitParameters<long double> exact;    // for the units and elements the fast path leaves out
-  std::vector<Eigen::Index> irregular;  // units with γ = 0 or ±inf on a side, or θ infinite
+  std::vector<Eigen::Index> irregular;  // units outside the fast path's domain
 };
 
-inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma, double sign) {
+// The fast path's domain for a scale: 1/(2g) and 1/sqrt(g) stay normal doubles, far from both
+// ends of the range.
+inline bool usable_scale(double g) { return g >= 1e-290 && g <= 1e290; }
+
+inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma, double sign,
+                                      Eigen::Index padded) {
+  const Eigen::Index n = theta.size();
+  ColumnD g = ColumnD::Ones(padded);
   SideParameters side;
-  side.sign_theta = sign * theta;
-  side.sqrt_g = gamma.sqrt();
+  side.sign_theta = ColumnD::Zero(padded);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    // Units outside the domain take the exact path; a harmless side keeps their lanes finite.
+    const bool usable = usable_scale(gamma(i)) && std::isfinite(theta(i));
+    g(i) = usable ? gamma(i) : 1.0;
+    side.sign_theta(i) = usable ? sign * theta(i) : 0.0;
+  }
+  side.sqrt_g = g.unaryExpr([](double x) { return std::sqrt(x); });  // Eigen's may not round
   side.inv_sqrt_g = side.sqrt_g.inverse();
-  side.inv_g = gamma.inverse();
+  side.inv_g = g.inverse();
   side.half_inv_g = side.inv_g / 2;
   return side;
 }
@@ -67,83 +99,15 @@ FastUnits fast_units(const Layer& layer) {
   units.parameters = unit_parameters<double>(layer);
   units.exact = unit_parameters<long double>(layer);
   const auto& u = units.parameters;
-  units.positive = side_parameters(u.theta_p, u.gamma_p, 1.0);
-  units.negative = side_parameters(u.theta_n, u.gamma_n, -1.0);
-  // γ must be a positive double whose reciprocal is finite too (no subnormal γ), θ finite.
-  const auto usable_scale = [](double g) { return g > 0 && std::isfinite(1 / g) && g < INFINITY; };
+  const Eigen::Index padded = padded_rows(layer.size());
+  units.positive = side_parameters(u.theta_p, u.gamma_p, 1.0, padded);
+  units.negative = side_parameters(u.theta_n, u.gamma_n, -1.0, padded);
   for (Eigen::Index i = 0; i < layer.size(); ++i) {
     const bool regular = usable_scale(u.gamma_p(i)) && usable_scale(u.gamma_n(i)) &&
                          std::isfinite(u.theta_p(i)) && std::isfinite(u.theta_n(i));
     if (!regular) units.irregular.push_back(i);
   }
   return units;
-}
-
-// Per-column values of one side: t, a, the exponent q, the scaled mass y, and (on demand) the
-// side's mean and variance.
-struct SideColumn {
-  ColumnD t, a, q, y, mean, variance;
-
-  void resize(Eigen::Index n) {
-    for (ColumnD* c : {&t, &a, &q, &y, &mean, &variance}) c->resize(n);
-  }
-};
-
-// R(b) for b >= 0, with the table of [0, 16) inlined into the column loop.
-inline double mills_ratio_of_magnitude(double b) {
-  namespace fast = special::fast;
-  if (b < 16) return fast::detail::evaluate_table(fast::detail::mills_ratio_table, b, 0.0);
-  return fast::mills_ratio(b);
-}
-
-// t, a, q and y of one side for the inputs of one column. Eigen 3.4 does not vectorize select(),
-// so the exponential runs over the whole column (q = 0 gives 1 where a >= 0) and the branch
-// on the sign of a sits in the element loop with the Mills ratio.
-template <class Inputs>
-void side_masses(const SideParameters& p, const Inputs& input, double sign, SideColumn& s) {
-  constexpr double sqrt_2pi = 2.506628274631000502415765284811045253;
-  s.t = p.sign_theta + sign * input;
-  s.a = -s.t / p.sqrt_g;
-  s.q = s.t.max(0.0).square() * p.half_inv_g;  // t²/(2g) where a < 0, else 0
-  s.y = (-s.q).exp();
-  for (Eigen::Index i = 0; i < s.a.size(); ++i) {
-    const double a = s.a(i);
-    if (a >= 16) {
-      // Far tail: y = R(a)/sqrt(g) = (a R(a))/(−t), exact also where a overflows.
-      s.y(i) = special::fast::scaled_mills_ratio_tail(a) / -s.t(i);
-      continue;
-    }
-    const double mills = mills_ratio_of_magnitude(std::abs(a));
-    const double negative = a < 0;  // a blend, not a branch: the sign is unpredictable
-    const double mass = negative * (sqrt_2pi - s.y(i) * mills) + (1 - negative) * mills;  // exact
-    s.y(i) = p.inv_sqrt_g(i) * mass;
-  }
-}
-
-// Mean (and, when asked, variance) of one side: s m(a) and v(a)/g, or in the far tail
-// (a >= 16) a m(a)/(−t) and a² v(a)/t², which stay exact where a or 1/sqrt(g) overflow.
-inline void side_moments(const SideParameters& p, bool with_variance, SideColumn& s) {
-  namespace fast = special::fast;
-  const double low = fast::detail::table_low;
-  for (Eigen::Index i = 0; i < s.a.size(); ++i) {
-    const double a = s.a(i);
-    if (a >= 16) {
-      const double t = s.t(i);
-      s.mean(i) = fast::scaled_mean_gap(a) / -t;
-      if (with_variance) s.variance(i) = fast::scaled_truncated_variance(a) / t / t;
-      continue;
-    }
-    // The tables of [-8, 16) are inlined into the column loop.
-    const bool table = a >= low;
-    s.mean(i) = (table ? fast::detail::evaluate_table(fast::detail::mean_gap_table, a, low)
-                       : fast::mean_gap(a)) *
-                p.inv_sqrt_g(i);
-    if (!with_variance) continue;
-    s.variance(i) =
-        (table ? fast::detail::evaluate_table(fast::detail::truncated_variance_table, a, low)
-               : fast::truncated_variance(a)) *
-        p.inv_g(i);
-  }
 }
 
 // What a fast kernel computes for one column.
@@ -155,7 +119,8 @@ enum class Quantity {
   variance,
   std,
   mean_abs,
-  mean_and_variance
+  mean_and_variance,
+  sampling  // side probabilities, t and a of both sides (sampling.hpp)
 };
 
 // The exact scalar value of one element (irregular units, non-finite inputs, results out of
@@ -177,6 +142,8 @@ inline long double exact_quantity(const unit::Unit<long double>& u, Quantity qua
       return std::sqrt(unit::statistics(u).variance);
     case Quantity::mean_abs:
       return unit::statistics(u).mean_abs;
+    case Quantity::sampling:
+      break;
   }
   return NAN;
 }
@@ -191,112 +158,239 @@ inline bool needs_exact(Quantity quantity, double result, double result2) {
 
 // Workspace of one thread: reused across columns and calls, so no column allocates once the
 // thread has seen a layer of this size (a call still builds its per-unit tables, O(N)).
+// `outside` marks the rows whose b left the fast domain (nonzero), for the exact path.
 struct FastWorkspace {
-  SideColumn positive, negative;
-  ColumnD input, weight_p, weight_n, total, result, result2;
-
-  void resize(Eigen::Index n) {
-    positive.resize(n);
-    negative.resize(n);
-    for (ColumnD* c : {&input, &weight_p, &weight_n, &total, &result, &result2}) c->resize(n);
+  ColumnD input, result, result2, outside;
+  ColumnD t_p, a_p, t_n, a_n;  // Quantity::sampling: t and a of each side (result, result2
+                               // hold the side probabilities)
+  void resize(Eigen::Index padded) {
+    for (ColumnD* c : {&input, &result, &result2, &outside, &t_p, &a_p, &t_n, &a_n}) {
+      c->setZero(padded);
+    }
   }
 };
 
 inline FastWorkspace& thread_workspace(Eigen::Index n) {
   thread_local FastWorkspace workspace;
-  if (workspace.input.size() != n) workspace.resize(n);
+  if (workspace.input.size() != padded_rows(n)) workspace.resize(padded_rows(n));
   return workspace;
 }
 
-// weight = y exp(d) for every element (d <= 0, y > 0). Eigen 3.4's packet exp clamps its
-// argument at -709.78 (it returns DBL_MIN below, not a subnormal or 0), and exp(d) can
-// underflow where y exp(d) does not, so those rare elements use exp(d + log y).
-inline void scaled_exp(const ColumnD& d, const ColumnD& y, ColumnD& weight) {
-  weight = y * d.exp();
-  if ((d < -708).any()) {
-    for (Eigen::Index i = 0; i < d.size(); ++i) {
-      if (d(i) < -708) weight(i) = std::exp(d(i) + std::log(y(i)));
+// Side values of one packet of rows. P is a packet, or a scalar for the full-range recompute.
+// The mean gap m(b) is kept as the quotient gap_numerator/gap_denominator.
+template <class P>
+struct Side {
+  P t, a, b, q, e, y, negative, transformed, gap_numerator, gap_denominator;
+};
+
+template <class P>
+DRELU_ALWAYS_INLINE P load(const ColumnD& c, Eigen::Index i) {
+  if constexpr (simd::is_scalar<P>) {
+    return c(i);
+  } else {
+    return simd::ei::ploadu<P>(c.data() + i);
+  }
+}
+
+template <class P>
+DRELU_ALWAYS_INLINE void store(ColumnD& c, Eigen::Index i, const P& x) {
+  if constexpr (simd::is_scalar<P>) {
+    c(i) = x;
+  } else {
+    simd::ei::pstoreu(c.data() + i, x);
+  }
+}
+
+// t, a, b = |a|, q, e = exp(−q), y and the mean gap m(b) of one side at rows [i, i + lanes).
+// The Mills ratio R = 1/(b + m) is formed as den/(b den + num) with m = num/den: one division.
+template <class P>
+DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i, const P& input, bool mirrored) {
+  namespace ei = simd::ei;
+  using simd::broadcast;
+  constexpr double sqrt_2pi_hi = 2.50662827463100069e+00;
+  constexpr double sqrt_2pi_lo = -1.83285799804591668e-16;
+  const P zero = ei::pzero(input);
+  const P inv_sqrt_g = load<P>(p.inv_sqrt_g, i);
+  Side<P> s;
+  s.t = mirrored ? ei::psub(load<P>(p.sign_theta, i), input)
+                 : ei::padd(load<P>(p.sign_theta, i), input);
+  s.a = ei::pnegate(ei::pmul(s.t, inv_sqrt_g));
+  s.b = ei::pabs(s.a);
+  const P positive_t = ei::pmax(s.t, zero);
+  s.q = ei::pmul(ei::pmul(positive_t, positive_t), load<P>(p.half_inv_g, i));
+  s.e = ei::pexp(ei::pnegate(s.q));
+  s.transformed = simd::transformed(s.b);
+  s.gap_numerator = simd::mean_gap_numerator(s.transformed);
+  s.gap_denominator = simd::mean_gap_denominator(s.b);
+  const P mills =
+      ei::pdiv(s.gap_denominator, ei::pmadd(s.b, s.gap_denominator, s.gap_numerator));
+  s.negative = ei::pcmp_lt(s.a, zero);
+  const P negative_mass =
+      ei::padd(ei::psub(broadcast<P>(sqrt_2pi_hi), ei::pmul(s.e, mills)), broadcast<P>(sqrt_2pi_lo));
+  s.y = ei::pmul(ei::pselect(s.negative, negative_mass, mills), inv_sqrt_g);
+  return s;
+}
+
+// The two unnormalized side weights, scaled by exp(−shift), shift = max(q⁺, q⁻): the larger
+// side's y, and the other's y times x = exp(q_small − q_big). Since a side with a >= 0 has
+// q = 0 and e = 1, x = e_big/e_small on every lane, a division instead of a third exp, as long
+// as e_big = exp(−q_big) is far from underflow; lanes with q_big > 700 take the exp (a branch
+// per packet), and those with q_big − q_small > 700 are `far`: the packet exp cannot go below
+// DBL_MIN, so the scalar instantiation recomputes them with exp(log y − d).
+template <class P>
+struct Weights {
+  P positive, negative, shift, far;
+};
+
+template <class P>
+DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& neg) {
+  namespace ei = simd::ei;
+  using simd::broadcast;
+  const P positive_dominates = ei::pcmp_le(neg.q, pos.q);
+  const P one = broadcast<P>(1.0);
+  Weights<P> w;
+  w.shift = ei::pmax(pos.q, neg.q);
+  const P abs_d = ei::psub(w.shift, ei::pmin(pos.q, neg.q));
+  w.far = ei::pcmp_lt(broadcast<P>(700.0), abs_d);
+  P x = ei::pdiv(ei::pselect(positive_dominates, pos.e, neg.e),
+                 ei::pselect(positive_dominates, neg.e, pos.e));
+  const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.shift);
+  if (ei::predux_any(deep)) x = ei::pselect(deep, ei::pexp(ei::pnegate(abs_d)), x);
+  w.positive = ei::pmul(pos.y, ei::pselect(positive_dominates, one, x));
+  w.negative = ei::pmul(neg.y, ei::pselect(positive_dominates, x, one));
+  if constexpr (simd::is_scalar<P>) {
+    if (abs_d > 700) {  // the weight of the smaller side, below the packet exp's range
+      (pos.q >= neg.q ? w.negative : w.positive) =
+          std::exp(std::log(pos.q >= neg.q ? neg.y : pos.y) - abs_d);
     }
   }
+  return w;
 }
 
-// log of every element; Eigen's packet log clamps subnormal arguments to DBL_MIN, so those
-// elements use std::log.
-inline void log_in_place(ColumnD& x) {
-  const bool subnormal = (x < std::numeric_limits<double>::min()).any();
-  if (!subnormal) {
-    x = x.log();
-    return;
-  }
-  for (Eigen::Index i = 0; i < x.size(); ++i) x(i) = std::log(x(i));
+// Mean (in units of h, sign of the side's own axis) and, when asked, variance of one side. On
+// lanes with a < 0 the gap is λ + b, λ = φ(b)/Φ(b) = e/(y sqrt(g)); one division gives λ or m.
+template <class P>
+DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s, bool with_variance,
+                  P& mean, P& variance) {
+  namespace ei = simd::ei;
+  using simd::broadcast;
+  const P zero = ei::pzero(s.b);
+  const P ratio = ei::pdiv(ei::pselect(s.negative, s.e, s.gap_numerator),
+                           ei::pselect(s.negative, ei::pmul(s.y, load<P>(p.sqrt_g, i)),
+                                       s.gap_denominator));
+  const P gap = ei::padd(ratio, ei::pselect(s.negative, s.b, zero));
+  mean = ei::pmul(gap, load<P>(p.inv_sqrt_g, i));
+  if (!with_variance) return;
+  const P negative_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
+  const P positive_variance = simd::truncated_variance(s.b, s.transformed);
+  variance = ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance),
+                      load<P>(p.inv_g, i));
 }
 
-// The unnormalized side weights of one column, scaled by exp(-result) with result the larger
-// exponent, and their sum.
-inline void side_weights(const FastUnits& units, FastWorkspace& w) {
-  side_masses(units.positive, w.input, 1.0, w.positive);
-  side_masses(units.negative, w.input, -1.0, w.negative);
-  w.result = w.positive.q.max(w.negative.q);
-  w.total = w.positive.q - w.result;
-  scaled_exp(w.total, w.positive.y, w.weight_p);
-  w.total = w.negative.q - w.result;
-  scaled_exp(w.total, w.negative.y, w.weight_n);
-  w.total = w.weight_p + w.weight_n;
+// Lanes of one packet that need more than the packet path: `far` ones are recomputed by the
+// scalar instantiation (full-range exp), `review` ones are checked for the exact path (b out of
+// the fast domain, input or result not finite, a standard deviation below 1.5e-154).
+template <class P>
+struct LaneFlags {
+  P far, review;
+};
+
+template <class P>
+DRELU_ALWAYS_INLINE P not_finite(const P& x) {
+  namespace ei = simd::ei;
+  return ei::pnot(ei::pcmp_lt(ei::pabs(x), simd::broadcast<P>(INFINITY)));  // also NaN
 }
 
-// The side probabilities of one column in weight_p and weight_n.
-inline void side_probabilities(const FastUnits& units, FastWorkspace& w) {
-  side_weights(units, w);
-  w.weight_p /= w.total;
-  w.weight_n /= w.total;
-}
-
-// result = the quantity for every unit at the inputs of one column (and result2 = the variance
-// for Quantity::mean_and_variance).
-inline void fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
+// The quantity at rows [i, i + lanes) of the workspace's column.
+template <class P>
+LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::Index i,
+                             FastWorkspace& w) {
+  namespace ei = simd::ei;
+  const P input = load<P>(w.input, i);
+  const Side<P> pos = side_values(units.positive, i, input, false);
+  const Side<P> neg = side_values(units.negative, i, input, true);
+  const Weights<P> weights = side_weights(pos, neg);
+  const P limit = simd::broadcast<P>(1e100);
+  const P outside = ei::pnot(ei::pand(ei::pcmp_lt(pos.b, limit), ei::pcmp_lt(neg.b, limit)));
+  store(w.outside, i, ei::pand(outside, simd::broadcast<P>(1.0)));
+  const P review = ei::por(outside, not_finite(input));
+  const P total = ei::padd(weights.positive, weights.negative);
   if (quantity == Quantity::cgf) {
-    side_weights(units, w);
-    log_in_place(w.total);
-    w.result += w.total;
-    return;
+    const P cgf = ei::padd(weights.shift, ei::plog(total));
+    store(w.result, i, cgf);
+    return {weights.far, ei::por(review, not_finite(cgf))};
   }
-  side_probabilities(units, w);
-  if (quantity == Quantity::prob_positive) {
-    w.result = w.weight_p;
-    return;
+  const P inv_total = ei::pdiv(simd::broadcast<P>(1.0), total);
+  const P p_pos = ei::pmul(weights.positive, inv_total);
+  const P p_neg = ei::pmul(weights.negative, inv_total);
+  if (quantity == Quantity::prob_positive || quantity == Quantity::prob_negative) {
+    const P p = quantity == Quantity::prob_positive ? p_pos : p_neg;
+    store(w.result, i, p);
+    return {weights.far, ei::por(review, not_finite(p))};
   }
-  if (quantity == Quantity::prob_negative) {
-    w.result = w.weight_n;
-    return;
+  if (quantity == Quantity::sampling) {
+    store(w.result, i, p_pos);
+    store(w.result2, i, p_neg);
+    store(w.t_p, i, pos.t);
+    store(w.a_p, i, pos.a);
+    store(w.t_n, i, neg.t);
+    store(w.a_n, i, neg.a);
+    return {weights.far, ei::por(review, ei::por(not_finite(p_pos), not_finite(p_neg)))};
   }
   const bool with_variance = quantity == Quantity::variance || quantity == Quantity::std ||
                              quantity == Quantity::mean_and_variance;
-  side_moments(units.positive, with_variance, w.positive);
-  side_moments(units.negative, with_variance, w.negative);
-  const ColumnD& mp = w.positive.mean;
-  const ColumnD& mn = w.negative.mean;
-  switch (quantity) {
-    case Quantity::mean:
-      w.result = w.weight_p * mp - w.weight_n * mn;
-      break;
-    case Quantity::mean_abs:
-      w.result = w.weight_p * mp + w.weight_n * mn;
-      break;
-    case Quantity::mean_and_variance:
-      w.result = w.weight_p * mp - w.weight_n * mn;
-      w.result2 = w.weight_p * w.positive.variance + w.weight_n * w.negative.variance +
-                  w.weight_p * w.weight_n * (mp + mn).square();
-      break;
-    default:
-      w.result = w.weight_p * w.positive.variance + w.weight_n * w.negative.variance +
-                 w.weight_p * w.weight_n * (mp + mn).square();
-      if (quantity == Quantity::std) w.result = w.result.sqrt();
+  P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
+  side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
+  side_moments(units.negative, i, neg, with_variance, mean_n, var_n);
+  if (quantity == Quantity::mean_abs || quantity == Quantity::mean) {
+    const P n_term = ei::pmul(p_neg, mean_n);
+    const P mean = quantity == Quantity::mean ? simd::multiply_subtract(p_pos, mean_p, n_term)
+                                              : ei::pmadd(p_pos, mean_p, n_term);
+    store(w.result, i, mean);
+    return {weights.far, ei::por(review, not_finite(mean))};
   }
+  // Law of total variance: within the sides, plus between them.
+  const P gap = ei::padd(mean_p, mean_n);
+  const P variance = ei::padd(ei::pmadd(p_pos, var_p, ei::pmul(p_neg, var_n)),
+                              ei::pmul(ei::pmul(p_pos, p_neg), ei::pmul(gap, gap)));
+  if (quantity == Quantity::mean_and_variance) {
+    const P mean = simd::multiply_subtract(p_pos, mean_p, ei::pmul(p_neg, mean_n));
+    store(w.result, i, mean);
+    store(w.result2, i, variance);
+    return {weights.far, ei::por(review, ei::por(not_finite(mean), not_finite(variance)))};
+  }
+  if (quantity == Quantity::std) {
+    const P std = simd::correctly_rounded_sqrt(variance);
+    store(w.result, i, std);
+    const P tiny = ei::pcmp_lt(std, simd::broadcast<P>(1.5e-154));
+    return {weights.far, ei::por(review, ei::por(not_finite(std), tiny))};
+  }
+  store(w.result, i, variance);
+  return {weights.far, ei::por(review, not_finite(variance))};
+}
+
+// result = the quantity for every row of the workspace's column (result2 = the variance for
+// Quantity::mean_and_variance; the side probabilities, t and a for Quantity::sampling). Returns
+// whether some row needs a review for the exact path.
+inline bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
+  PacketD review = simd::ei::pzero(PacketD());
+  for (Eigen::Index i = 0; i < w.input.size(); i += kLanes) {
+    const LaneFlags<PacketD> flags = packet_quantity<PacketD>(units, quantity, i, w);
+    review = simd::ei::por(review, flags.review);
+    if constexpr (kLanes > 1) {
+      if (!simd::ei::predux_any(flags.far)) continue;
+      for (Eigen::Index k = i; k < i + kLanes; ++k) {
+        review = simd::ei::por(review, simd::broadcast<PacketD>(
+                                           packet_quantity<double>(units, quantity, k, w).review));
+      }
+    }
+  }
+  return simd::ei::predux_any(review);
 }
 
 // Runs fast_column over every column of the inputs, then store(j, workspace) writes column j and
 // exact(i, j, unit) overwrites the elements the fast path leaves out (irregular units,
-// inputs that are not finite, results that are not finite).
+// inputs that are not finite, b out of the fast domain, results that are not finite).
 template <class Layer, class Inputs, class Store, class Exact>
 void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity quantity, Store store,
                           Exact exact) {
@@ -307,21 +401,16 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
 #endif
   for (Eigen::Index j = 0; j < inputs.cols(); ++j) {
     FastWorkspace& w = thread_workspace(n);
-    w.input = inputs.col(j).array().template cast<double>();
-    fast_column(units, quantity, w);
+    w.input.head(n) = inputs.col(j).array().template cast<double>();
+    const bool review = fast_column(units, quantity, w);
     store(j, w);
     for (Eigen::Index i : units.irregular) exact(i, j, units.exact.unit(i, w.input(i)));
-    // Inputs that are not finite, and results that overflowed on the way (t²/(2g) beyond the
-    // double range): the exact path returns the right infinity or limit.
-    const bool suspicious = !w.result.allFinite() || !w.input.allFinite() ||
-                            (quantity == Quantity::mean_and_variance && !w.result2.allFinite()) ||
-                            (quantity == Quantity::std && (w.result < 1.5e-154).any());
-    if (suspicious) {
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double second = quantity == Quantity::mean_and_variance ? w.result2(i) : 0.0;
-        if (needs_exact(quantity, w.result(i), second) || !std::isfinite(w.input(i))) {
-          exact(i, j, units.exact.unit(i, w.input(i)));
-        }
+    if (!review) continue;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double second = quantity == Quantity::mean_and_variance ? w.result2(i) : 0.0;
+      if (needs_exact(quantity, w.result(i), second) || !std::isfinite(w.input(i)) ||
+          w.outside(i) != 0) {
+        exact(i, j, units.exact.unit(i, w.input(i)));
       }
     }
   }
@@ -331,10 +420,11 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
 template <class Layer, class Inputs, class Out>
 void fast_kernel(const Layer& layer, const Inputs& inputs, Quantity quantity, Out& out) {
   using T = typename Layer::Scalar;
+  const Eigen::Index n = inputs.rows();
   for_each_fast_column(
       layer, inputs, quantity,
       [&](Eigen::Index j, const FastWorkspace& w) {
-        out.col(j).array() = w.result.template cast<T>();
+        out.col(j).array() = w.result.head(n).template cast<T>();
       },
       [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
         out(i, j) = T(exact_quantity(u, quantity));
@@ -346,11 +436,12 @@ template <class Layer, class Inputs, class Mean, class Variance>
 void fast_mean_variance_kernel(const Layer& layer, const Inputs& inputs, Mean& mean,
                                Variance& variance) {
   using T = typename Layer::Scalar;
+  const Eigen::Index n = inputs.rows();
   for_each_fast_column(
       layer, inputs, Quantity::mean_and_variance,
       [&](Eigen::Index j, const FastWorkspace& w) {
-        mean.col(j).array() = w.result.template cast<T>();
-        variance.col(j).array() = w.result2.template cast<T>();
+        mean.col(j).array() = w.result.head(n).template cast<T>();
+        variance.col(j).array() = w.result2.head(n).template cast<T>();
       },
       [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
         const auto statistics = unit::statistics(u);
@@ -361,3 +452,7 @@ void fast_mean_variance_kernel(const Layer& layer, const Inputs& inputs, Mean& m
 
 }  // namespace detail
 }  // namespace drelu
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

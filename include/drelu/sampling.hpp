@@ -109,23 +109,23 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     random::Stream stream(seed, static_cast<std::uint64_t>(j));
     FastWorkspace& w = thread_workspace(rows);
-    w.input = inputs.col(j).array().template cast<double>();
-    side_probabilities(units, w);
+    w.input.head(rows) = inputs.col(j).array().template cast<double>();
+    fast_column(units, Quantity::sampling, w);
     for (Eigen::Index i = 0; i < rows; ++i) {
-      const double p = w.weight_p(i);
-      const double n = w.weight_n(i);
+      const double p = w.result(i);
+      const double n = w.result2(i);
       const bool representable = std::isfinite(p) && std::isfinite(n) && p + n > 0.5;
-      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i)) || !representable) {
+      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i)) || w.outside(i) != 0 ||
+          !representable) {
         out(i, j) = T(random::unit_draw(units.exact.unit(i, w.input(i)), stream));
         continue;
       }
       if (random::choose_positive(p, n, stream)) {
-        out(i, j) = T(random::regular_side_draw(w.positive.t(i), units.parameters.gamma_p(i),
-                                                w.positive.a(i), units.positive.sqrt_g(i), stream));
+        out(i, j) = T(random::regular_side_draw(w.t_p(i), units.parameters.gamma_p(i), w.a_p(i),
+                                                units.positive.sqrt_g(i), stream));
       } else {
-        out(i, j) =
-            T(-random::regular_side_draw(w.negative.t(i), units.parameters.gamma_n(i),
-                                         w.negative.a(i), units.negative.sqrt_g(i), stream));
+        out(i, j) = T(-random::regular_side_draw(w.t_n(i), units.parameters.gamma_n(i), w.a_n(i),
+                                                 units.negative.sqrt_g(i), stream));
       }
     }
   }
