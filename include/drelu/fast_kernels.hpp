@@ -57,6 +57,7 @@ inline Eigen::Index padded_rows(Eigen::Index n) { return (n + kLanes - 1) / kLan
 // negative side is mirrored: its t is −(θ⁻ + I).
 struct SideParameters {
   ColumnD sign_theta;  // θ⁺, or −θ⁻ for the negative side
+  ColumnD g;           // g
   ColumnD sqrt_g;      // sqrt(g)
   ColumnD inv_sqrt_g;  // 1/sqrt(g)
   ColumnD inv_g;       // 1/g
@@ -86,6 +87,7 @@ inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma
     g(i) = usable ? gamma(i) : 1.0;
     side.sign_theta(i) = usable ? sign * theta(i) : 0.0;
   }
+  side.g = g;
   side.sqrt_g = g.unaryExpr([](double x) { return std::sqrt(x); });  // Eigen's may not round
   side.inv_sqrt_g = side.sqrt_g.inverse();
   side.inv_g = g.inverse();

@@ -1,8 +1,8 @@
 // Random numbers for the samplers: a per-column stream (xoshiro256++ seeded by SplitMix64, after
 // Blackman & Vigna 2021, "Scrambled linear pseudorandom number generators", ACM TOMS 47:36),
-// uniforms in (0, 1), exponentials, and standard normals by Marsaglia & Tsang's ziggurat
+// uniforms in (0, 1), and exponentials and standard normals by Marsaglia & Tsang's ziggurat
 // (2000, "The ziggurat method for generating random variables", J. Stat. Softw. 5(8)) with 256
-// layers. Every value is a function of the stream's state alone, on every platform.
+// layers each. Every value is a function of the stream's state alone, on every platform.
 #pragma once
 
 #include <array>
@@ -31,27 +31,31 @@ class Stream {
 
   Stream(std::uint64_t seed, std::uint64_t column) {
     std::uint64_t state = seed ^ (column * 0xD1B54A32D192ED03ull);
-    for (auto& word : s_) word = splitmix64(state);
+    s0_ = splitmix64(state);
+    s1_ = splitmix64(state);
+    s2_ = splitmix64(state);
+    s3_ = splitmix64(state);
   }
 
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
   result_type operator()() {
-    const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
+    const std::uint64_t result = rotl(s0_ + s3_, 23) + s0_;
+    const std::uint64_t t = s1_ << 17;
+    s2_ ^= s0_;
+    s3_ ^= s1_;
+    s1_ ^= s2_;
+    s0_ ^= s3_;
+    s2_ ^= t;
+    s3_ = rotl(s3_, 45);
     return result;
   }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::array<std::uint64_t, 4> s_;
+  // Four words rather than an array, which keeps the state in registers in the draw loops.
+  std::uint64_t s0_, s1_, s2_, s3_;
 };
 
 // 64 random bits from any uniform random bit generator: directly from a 64-bit range, from
@@ -74,11 +78,6 @@ std::uint64_t bits64(Generator& rng) {
 // A uniform double in the open interval (0, 1): 53 random bits, offset by half a step.
 inline double uniform_open(Stream& stream) {
   return (static_cast<double>(stream() >> 11) + 0.5) * 0x1.0p-53;
-}
-
-// An exponential variate of rate 1.
-inline double exponential(Stream& stream) {
-  return -std::log(uniform_open(stream));
 }
 
 namespace detail {
@@ -109,6 +108,75 @@ inline const Ziggurat& ziggurat() {
   return table;
 }
 
+// The same for exp(-x): 256 layers of area v = 0.0039496598225815572 (tail beyond
+// r = 7.6971174701310497 in layer 0), edges x[i+1] = -log(v/x[i] + f(x[i])) closing at
+// x[256] = 0 (mpmath, 40 digits; the values of Marsaglia & Tsang 2000).
+struct ExponentialZiggurat {
+  static constexpr double r = 7.6971174701310497140;
+  static constexpr double v = 0.0039496598225815572200;
+  std::array<double, 257> x;
+  std::array<double, 257> f;
+
+  ExponentialZiggurat() {
+    x[0] = v / std::exp(-r);
+    x[1] = r;
+    for (int i = 1; i < 255; ++i) x[i + 1] = -std::log(v / x[i] + std::exp(-x[i]));
+    x[256] = 0;
+    for (int i = 0; i <= 256; ++i) f[i] = std::exp(-x[i]);
+  }
+};
+
+inline const ExponentialZiggurat& exponential_ziggurat() {
+  static const ExponentialZiggurat table;
+  return table;
+}
+
+}  // namespace detail
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DRELU_NOINLINE __attribute__((noinline))
+#else
+#define DRELU_NOINLINE
+#endif
+
+namespace detail {
+
+// The wedge tests of the ziggurats (about 1% of the draws), out of line: y uniform between the
+// densities at the layer's two edges, accepted below the density at x. They take no stream, so
+// the callers' streams stay in registers.
+DRELU_NOINLINE inline bool exponential_wedge_accepts(int layer, double x, double u) {
+  const auto& z = exponential_ziggurat();
+  return z.f[layer] + u * (z.f[layer + 1] - z.f[layer]) < std::exp(-x);
+}
+
+DRELU_NOINLINE inline bool normal_wedge_accepts(int layer, double x, double u) {
+  const auto& z = ziggurat();
+  return z.f[layer] + u * (z.f[layer + 1] - z.f[layer]) < std::exp(-x * x / 2);
+}
+
+}  // namespace detail
+
+// An exponential variate of rate 1 by the ziggurat: one 64-bit word picks the layer (8 bits)
+// and the position (53 bits); about 99% of the draws need nothing else. Beyond r (layer 0) the
+// tail is r plus a fresh exponential (memorylessness).
+inline double exponential(Stream& stream) {
+  const auto& z = detail::exponential_ziggurat();
+  double offset = 0;
+  for (;;) {
+    const std::uint64_t word = stream();
+    const int layer = static_cast<int>(word & 0xFF);
+    const double x = static_cast<double>(word >> 11) * 0x1.0p-53 * z.x[layer];
+    if (x < z.x[layer + 1]) return offset + x;
+    if (layer == 0) {
+      offset += detail::ExponentialZiggurat::r;
+    } else if (detail::exponential_wedge_accepts(layer, x, uniform_open(stream))) {
+      return offset + x;
+    }
+  }
+}
+
+namespace detail {
+
 // The tail beyond r (Marsaglia 1964): r + x with x exponential of rate r, accepted with
 // probability exp(-x²/2).
 inline double normal_tail(Stream& stream) {
@@ -129,13 +197,11 @@ inline double normal(Stream& stream) {
   for (;;) {
     const std::uint64_t word = stream();
     const int layer = static_cast<int>(word & 0xFF);
-    const double sign = (word & 0x100) ? -1.0 : 1.0;
-    const double u = static_cast<double>(word >> 11) * 0x1.0p-53;
-    const double x = u * z.x[layer];
+    const double sign = 1.0 - 2.0 * static_cast<double>((word >> 8) & 1);  // no branch
+    const double x = static_cast<double>(word >> 11) * 0x1.0p-53 * z.x[layer];
     if (x < z.x[layer + 1]) return sign * x;
     if (layer == 0) return sign * detail::normal_tail(stream);
-    const double y = z.f[layer] + uniform_open(stream) * (z.f[layer + 1] - z.f[layer]);
-    if (y < std::exp(-x * x / 2)) return sign * x;
+    if (detail::normal_wedge_accepts(layer, x, uniform_open(stream))) return sign * x;
   }
 }
 

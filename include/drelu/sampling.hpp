@@ -25,24 +25,20 @@
 namespace drelu {
 namespace random {
 
-// A draw u >= 0 from the side density ∝ exp(-g u²/2 + t u) (g >= 0, normalizable).
-// The exponential branch works in u's own scale with rate β = α sqrt(g) =
-// (-t + sqrt(t² + 4g))/2, so it stays exact when a = -t/sqrt(g) overflows and for g = 0.
-// The rejection step for a regular side (0 < g < inf, t finite), given a = -t/sqrt(g) and
-// sqrt(g) from the caller (the batch kernel has them at hand).
-inline double regular_side_draw(double t, double g, double a, double sqrt_g, Stream& stream) {
-  if (a < 0.0) {
-    for (;;) {
-      const double z = normal(stream);
-      if (z >= a) return (z - a) / sqrt_g;
-    }
+// The rejection steps for a regular side (0 < g < inf, t finite) density ∝ exp(-g u²/2 + t u),
+// u >= 0, given a = -t/sqrt(g) and sqrt(g) from the caller (the batch kernel has them at hand).
+// Below a = 0.25: normal proposals, folded to |z| where a >= 0, accepted when z >= a.
+inline double normal_proposal_draw(double a, double sqrt_g, Stream& stream) {
+  for (;;) {
+    const double normal_draw = normal(stream);
+    const double z = a >= 0.0 ? std::abs(normal_draw) : normal_draw;
+    if (z >= a) return (z - a) / sqrt_g;
   }
-  if (a < 0.25) {
-    for (;;) {
-      const double z = std::abs(normal(stream));
-      if (z >= a) return (z - a) / sqrt_g;
-    }
-  }
+}
+
+// From a = 0.25 on: exponential proposals in u's own scale with rate β = α sqrt(g) =
+// (-t + sqrt(t² + 4g))/2, so that the draw stays exact when a = -t/sqrt(g) overflows.
+inline double exponential_proposal_draw(double t, double g, double sqrt_g, Stream& stream) {
   // sqrt(t² + 4g) without hypot's cost where the squares cannot overflow.
   const bool moderate = std::abs(t) < 1e150 && g < 1e300;
   const double root = moderate ? std::sqrt(t * t + 4.0 * g) : std::hypot(t, 2.0 * sqrt_g);
@@ -52,6 +48,13 @@ inline double regular_side_draw(double t, double g, double a, double sqrt_g, Str
     const double excess = (e - 1.0) / rate;  // (Y - α) / sqrt(g)
     if (exponential(stream) >= excess * excess * g / 2.0) return e / rate;
   }
+}
+
+inline constexpr double kExponentialProposalFrom = 0.25;
+
+inline double regular_side_draw(double t, double g, double a, double sqrt_g, Stream& stream) {
+  if (a < kExponentialProposalFrom) return normal_proposal_draw(a, sqrt_g, stream);
+  return exponential_proposal_draw(t, g, sqrt_g, stream);
 }
 
 // A draw u >= 0 from the side density ∝ exp(-g u²/2 + t u) (g >= 0, normalizable).
@@ -70,7 +73,8 @@ inline double truncated_normal_side(double t, double g, Stream& stream) {
 // Whether a draw takes the positive side, given both side probabilities: the less likely side
 // is tested, so a probability of 1e-30 is never rounded up to 2^-53.
 inline bool choose_positive(double positive, double negative, Stream& stream) {
-  return negative < positive ? !(uniform_open(stream) < negative) : uniform_open(stream) < positive;
+  const double u = uniform_open(stream);
+  return negative < positive ? !(u < negative) : u < positive;
 }
 
 // A draw from the chosen side of a unit.
@@ -94,8 +98,56 @@ inline double unit_draw(const unit::Unit<long double>& exact, Stream& stream) {
 
 namespace detail {
 
-// Column j of the draws: the side probabilities of the whole column by the fast kernel, then
-// one side choice and one truncated-normal draw per element, from the column's own stream.
+// The chosen side of every row of a column, and the rows of each proposal kind (per thread,
+// reused across columns and calls).
+struct SamplingWorkspace {
+  ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
+  std::vector<Eigen::Index> normal_rows, exponential_rows;
+
+  void resize(Eigen::Index padded) {
+    for (ColumnD* c : {&uniform, &sign, &t, &a, &g, &sqrt_g, &excluded}) c->setZero(padded);
+    normal_rows.resize(std::size_t(padded));
+    exponential_rows.resize(std::size_t(padded));
+  }
+};
+
+inline SamplingWorkspace& thread_sampling_workspace(Eigen::Index n) {
+  thread_local SamplingWorkspace workspace;
+  if (workspace.sign.size() != padded_rows(n)) workspace.resize(padded_rows(n));
+  return workspace;
+}
+
+// The side choice of rows [i, i + lanes) from their uniforms, and the chosen side's sign, t, a,
+// g and sqrt(g), by selects. The less likely side is tested (random::choose_positive). Rows
+// whose input or weights the packet path could not represent are marked `excluded`.
+template <class P>
+void choose_sides(const FastUnits& units, const FastWorkspace& w, Eigen::Index i,
+                  SamplingWorkspace& s) {
+  namespace ei = simd::ei;
+  const P p = load<P>(w.result, i);
+  const P n = load<P>(w.result2, i);
+  const P u = load<P>(s.uniform, i);
+  const P positive = ei::pselect(ei::pcmp_lt(n, p), ei::pnot(ei::pcmp_lt(u, n)), ei::pcmp_lt(u, p));
+  const auto choose = [&](const ColumnD& on_positive, const ColumnD& on_negative) {
+    return ei::pselect(positive, load<P>(on_positive, i), load<P>(on_negative, i));
+  };
+  store(s.sign, i, ei::pselect(positive, simd::broadcast<P>(1.0), simd::broadcast<P>(-1.0)));
+  store(s.t, i, choose(w.t_p, w.t_n));
+  store(s.a, i, choose(w.a_p, w.a_n));
+  store(s.g, i, choose(units.positive.g, units.negative.g));
+  store(s.sqrt_g, i, choose(units.positive.sqrt_g, units.negative.sqrt_g));
+  const P representable = ei::pcmp_lt(simd::broadcast<P>(0.5), ei::padd(p, n));  // not NaN
+  const P excluded = ei::por(ei::pnot(representable),
+                             ei::por(not_finite(load<P>(w.input, i)), not_finite(p)));
+  store(s.excluded, i,
+        ei::pand(ei::por(excluded, ei::pcmp_lt(simd::broadcast<P>(0.0), load<P>(w.outside, i))),
+                 simd::broadcast<P>(1.0)));
+}
+
+// Column j of the draws, from the column's own stream: the side probabilities of the whole
+// column by the packet kernel; one uniform per row, then the side choices by packets; rows the
+// fast path leaves out are drawn by unit_draw; then the rejection draws, first every row with a
+// normal proposal, then every row with an exponential one (tight loops, no branch on the side).
 template <class Layer, class Inputs, class Out>
 void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed, Out& out) {
   using T = typename Layer::Scalar;
@@ -109,24 +161,36 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     random::Stream stream(seed, static_cast<std::uint64_t>(j));
     FastWorkspace& w = thread_workspace(rows);
+    SamplingWorkspace& s = thread_sampling_workspace(rows);
     w.input.head(rows) = inputs.col(j).array().template cast<double>();
     fast_column(units, Quantity::sampling, w);
+    // The draw loops work on local copies of the stream, which stay in registers; unit_draw
+    // (not inlined) takes the stream itself.
+    random::Stream local = stream;
+    for (Eigen::Index i = 0; i < rows; ++i) s.uniform(i) = random::uniform_open(local);
+    stream = local;
+    for (Eigen::Index i = 0; i < rows; i += kLanes) choose_sides<PacketD>(units, w, i, s);
+    std::size_t normal_count = 0, exponential_count = 0;
     for (Eigen::Index i = 0; i < rows; ++i) {
-      const double p = w.result(i);
-      const double n = w.result2(i);
-      const bool representable = std::isfinite(p) && std::isfinite(n) && p + n > 0.5;
-      if (exact_unit[std::size_t(i)] || !std::isfinite(w.input(i)) || w.outside(i) != 0 ||
-          !representable) {
+      if (s.excluded(i) != 0 || exact_unit[std::size_t(i)]) {
         out(i, j) = T(random::unit_draw(units.exact.unit(i, w.input(i)), stream));
         continue;
       }
-      if (random::choose_positive(p, n, stream)) {
-        out(i, j) = T(random::regular_side_draw(w.t_p(i), units.parameters.gamma_p(i), w.a_p(i),
-                                                units.positive.sqrt_g(i), stream));
-      } else {
-        out(i, j) = T(-random::regular_side_draw(w.t_n(i), units.parameters.gamma_n(i), w.a_n(i),
-                                                 units.negative.sqrt_g(i), stream));
-      }
+      const bool normal_proposal = s.a(i) < random::kExponentialProposalFrom;
+      s.normal_rows[normal_count] = i;
+      s.exponential_rows[exponential_count] = i;
+      normal_count += normal_proposal;
+      exponential_count += !normal_proposal;
+    }
+    local = stream;
+    for (std::size_t k = 0; k < normal_count; ++k) {
+      const Eigen::Index i = s.normal_rows[k];
+      out(i, j) = T(s.sign(i) * random::normal_proposal_draw(s.a(i), s.sqrt_g(i), local));
+    }
+    for (std::size_t k = 0; k < exponential_count; ++k) {
+      const Eigen::Index i = s.exponential_rows[k];
+      out(i, j) =
+          T(s.sign(i) * random::exponential_proposal_draw(s.t(i), s.g(i), s.sqrt_g(i), local));
     }
   }
 }
