@@ -77,6 +77,24 @@ const std::vector<Unit> kExtremeUnits = {
     {-1.7e308, 1.7e308, 1.0, 1.0},
     {-1e200, 1e200, 1.0, 1.0},  // variance 2e-400 underflows
     {1e300, 0.0, 1e-300, 1.0},  // cgf and mean overflow
+    // Both exponents q near 1e20: their difference is not resolved in double.
+    {1.01264788843857e-80, -1.062501218460083e+125, 5.1272787297970316e-181,
+     5.6445441961475198e+229},
+    {35547317023.192986, -21821437873.81414, 6.3178642954088575, 2.3808757544036507},
+    {1e195, -0.001, 1e290, 1e-200},  // t²/(2g) overflows on a side inside the scale domain
+    // The big side's 1/sqrt(g) is tiny: the other side's weight leaves the double range while
+    // its probability does not.
+    {5.1795796770352975e+122, 0.9977835986280763, 1.7981263827585172e+242, 0.25237880731616641},
+    {-1e-25, -3.9999999999999997e+146, 1e-150, 1.0000000000000001e+290},
+    // The side of larger q has the smaller weight: q and the log would cancel in the cgf.
+    {2.5382836251854823e+146, -0.02690838883524885, 1.0000000000000001e+290, 1.866169400639168},
+    {1.630238479845597e-200, -2.290600418942448e+123, 2.6576775011692826, 1.3325388216691262e+244},
+    // A side with probability below 1e-308 whose spread still shows in the variance.
+    {0x1.e49619a441adbp+337, -0x1.9649847187fd8p-481, 0x1.4e718d7d7625ap+664,
+     0x1.f2f5c7a1a488ep-961},
+    {-0x1.ec8c8c35ee8b7p-480, -0x1.5319b4bf5aa54p+487, 0x1.f2f5c7a1a488ep-961,
+     0x1.485ce9e7a065ep+963},
+    {1e-12, -5.0, 1.0, 1.0},  // a just below 0: the variance's fit on [-1, 0)
 };
 
 }  // namespace

@@ -10,8 +10,12 @@ A single polynomial covers the whole half line after the change of variable
 made flat by their asymptotic behaviour:
     fm(y) = m(b) (b + cm)        -> 1 as b -> inf, = cm sqrt(2/pi) at b = 0
     fv(y) = v(b) (b + cv)^2      -> 1 as b -> inf, = cv^2 (1 - 2/pi) at b = 0
-Each is interpolated at Chebyshev nodes of [-1, 1] and expanded in powers of y; the constant
-coefficient is a pair (hi + lo), the others are rounded to the scalar type. No table and no
+and, for -1 <= a < 0 (where the kernels' form 1 - lambda (lambda - a) of the variance would
+cancel), the truncated variance itself as a polynomial in x = a + 1/2:
+    fn(x) = v(a)
+Each is interpolated at Chebyshev nodes (of [-1, 1] in y, of [-1, 0] in a) and expanded in
+powers of y (of x); the constant
+coefficient is a pair of doubles (hi + lo), the others are rounded to double. No table and no
 branch: the same instructions for every element, so the kernels vectorize.
 
 Reference values come from fit_tail_approximations.reference (erfc below 20, Laplace's
@@ -22,7 +26,7 @@ are measured by tests/test_packet_approximations.cpp.
 
 Usage (from the repository root):
   python3 tools/fit_packet_approximations.py > include/drelu/packet_approximations.hpp
-Needs only mpmath (1.3); about 30 s.
+Needs only mpmath (1.3); about 3 s.
 """
 
 import os
@@ -36,26 +40,8 @@ import fit_tail_approximations as tails  # noqa: E402  (sets mp.dps = 70)
 K = mp.mpf(4)
 SHIFT = {'m': mp.mpf('1.25'), 'v': mp.mpf('1.625')}
 POWER = {'m': 1, 'v': 2}
-TYPES = {
-    # scalar: (target relative error of the interpolant, rounding function, C++ literal)
-    'double': (mp.mpf(2) ** -56, lambda x: float(x), tails.literal),
-    'float': (mp.mpf(2) ** -28, None, None),
-}
+TARGET = mp.mpf(2) ** -56  # relative error of each interpolant, exact coefficients
 SAMPLES = 600
-
-
-def to_float32(x):
-    import struct
-    return struct.unpack('f', struct.pack('f', float(x)))[0]
-
-
-def float_literal(x):
-    s = '%.9e' % x
-    assert to_float32(float(s)) == x
-    return s + 'f'
-
-
-TYPES['float'] = (mp.mpf(2) ** -28, to_float32, float_literal)
 
 
 def flat_function(name):
@@ -72,37 +58,54 @@ def sample_points():
     return pts + [1 - mp.mpf(2) ** -k for k in (12, 20, 30, 40, 52)]
 
 
-def fit(name, scalar):
-    target, rnd, _ = TYPES[scalar]
+def fit(name):
     f = flat_function(name)
     pts = sample_points()
     exact = {y: f(y) for y in pts}
     for degree in range(8, 40):
         c = tails.chebyshev_interpolant(f, mp.mpf(-1), mp.mpf(1), degree, mp.mpf(0))
         err = max(abs(tails.horner_exact(c, y) / exact[y] - 1) for y in pts)
-        if err <= target:
+        if err <= TARGET:
             break
-    hi = rnd(c[0])
-    lo = rnd(c[0] - mp.mpf(hi))
-    rounded = [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(rnd(x)) for x in c[1:]]
+    hi = float(c[0])
+    lo = float(c[0] - mp.mpf(hi))
+    rounded = [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(float(x)) for x in c[1:]]
     rerr = max(abs(tails.horner_exact(rounded, y) / exact[y] - 1) for y in pts)
-    return degree, err, rerr, [hi, lo] + [rnd(x) for x in c[1:]]
+    return degree, err, rerr, [hi, lo] + [float(x) for x in c[1:]]
 
 
-def emit(lines, name, scalar, what):
-    degree, err, rerr, coeffs = fit(name, scalar)
-    _, _, lit = TYPES[scalar]
-    ident = {'m': 'mean_gap', 'v': 'truncated_variance'}[name] + '_' + scalar
-    msg = '%s (%s): degree %d, interpolant 2^%.2f, rounded coefficients 2^%.2f' % (
-        what, scalar, degree, float(mp.log(err, 2)), float(mp.log(rerr, 2)))
+NEGATIVE_LOW, NEGATIVE_CENTER = mp.mpf(-1), mp.mpf(-0.5)
+
+
+def fit_negative_variance():
+    def f(a):
+        return tails.reference(a)['v']
+    pts = [NEGATIVE_LOW * i / SAMPLES for i in range(SAMPLES + 1)]
+    exact = {a: f(a) for a in pts}
+    for degree in range(8, 40):
+        c = tails.chebyshev_interpolant(f, NEGATIVE_LOW, mp.mpf(0), degree, NEGATIVE_CENTER)
+        err = max(abs(tails.horner_exact(c, a - NEGATIVE_CENTER) / exact[a] - 1) for a in pts)
+        if err <= TARGET:
+            break
+    hi = float(c[0])
+    lo = float(c[0] - mp.mpf(hi))
+    rounded = [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(float(x)) for x in c[1:]]
+    rerr = max(abs(tails.horner_exact(rounded, a - NEGATIVE_CENTER) / exact[a] - 1) for a in pts)
+    return degree, err, rerr, [hi, lo] + [float(x) for x in c[1:]]
+
+
+def emit(lines, name, what):
+    degree, err, rerr, coeffs = fit(name) if name != 'n' else fit_negative_variance()
+    ident = {'m': 'mean_gap', 'v': 'truncated_variance', 'n': 'negative_truncated_variance'}[name]
+    msg = '%s: degree %d, interpolant 2^%.2f, rounded coefficients 2^%.2f' % (
+        what, degree, float(mp.log(err, 2)), float(mp.log(rerr, 2)))
     print(msg, file=sys.stderr)
     lines.append('// %s' % msg)
     lines.append('// {c0_hi, c0_lo, c1, ..., c%d}' % degree)
-    lines.append('inline constexpr %s %s[%d] = {' % (scalar, ident, len(coeffs)))
-    items = [lit(x) for x in coeffs]
-    per_line = 3 if scalar == 'double' else 5
-    for i in range(0, len(items), per_line):
-        lines.append('    ' + ', '.join(items[i:i + per_line]) + ',')
+    lines.append('inline constexpr double %s[%d] = {' % (ident, len(coeffs)))
+    items = [tails.literal(x) for x in coeffs]
+    for i in range(0, len(items), 3):
+        lines.append('    ' + ', '.join(items[i:i + 3]) + ',')
     lines.append('};')
     lines.append('')
 
@@ -115,6 +118,7 @@ def main():
             mp.nstr(K, 3), mp.mp.dps),
         '//   mean gap            m(b) (b + %s)   = sum c_k y^k' % mp.nstr(SHIFT['m'], 4),
         '//   truncated variance  v(b) (b + %s)^2 = sum c_k y^k' % mp.nstr(SHIFT['v'], 5),
+        '// and, for -1 <= a < 0, v(a) = sum c_k x^k with x = a + 1/2.',
         '// Each fit: its degree, the maximum relative error of the interpolant and of the',
         '// polynomial with the rounded coefficients (exact evaluation) at %d points of [-1, 1).'
         % (SAMPLES + 5),
@@ -130,9 +134,9 @@ def main():
             float(SHIFT['v'])),
         '',
     ]
-    for scalar in ('double', 'float'):
-        emit(lines, 'm', scalar, 'mean gap')
-        emit(lines, 'v', scalar, 'truncated variance')
+    emit(lines, 'm', 'mean gap')
+    emit(lines, 'v', 'truncated variance')
+    emit(lines, 'n', 'truncated variance, a in [-1, 0)')
     lines += ['}  // namespace packet', '}  // namespace special', '}  // namespace drelu']
     print('\n'.join(lines))
 

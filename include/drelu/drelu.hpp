@@ -7,5 +7,6 @@
 #include "random.hpp"
 #include "sampling.hpp"
 #include "special_functions.hpp"
+#include "tail_approximations.hpp"
 #include "truncated_normal.hpp"
 #include "unit.hpp"

@@ -6,18 +6,20 @@
 //   a >= 0:  q = 0,        y = R(b)/sqrt(g)
 //   a <  0:  q = t²/(2g),  y = (sqrt(2π) − exp(−q) R(b))/sqrt(g)     (y in [1/2, 1] sqrt(2π/g))
 // where R = 1/(b + m(b)) is the Mills ratio and m the mean gap (packet_approximations.hpp).
-// Then, with d = |q⁺ − q⁻|,
-//   cgf = max(q⁺, q⁻) + log(y_big + y_small e^(−d)),
-// and the side weights are the two terms over their sum: no log-partition is rounded and then
-// exponentiated, so a weight keeps its relative accuracy whatever the scales. Side moments:
+// With "big" the side of larger q and d = q_big − q_small, the side weights relative to the
+// big side are 1 and r = (y_small/y_big) e^(−d), and
+//   cgf = q_big + log(y_big (1 + r))      (or q_small + log(y_small (1 + 1/r)) where r > 1),
+// p_big = 1/(1 + r), p_small = r/(1 + r): no log-partition is rounded and then exponentiated,
+// so a weight keeps its relative accuracy whatever the scales. Side moments:
 //   a >= 0:  mean m(b)/sqrt(g),  variance v(b)/g
 //   a <  0:  mean (λ + b)/sqrt(g), variance (1 − λ (λ + b))/g,  λ = exp(−q)/(y sqrt(g))
-// (λ = φ(b)/Φ(b) <= 0.8, so neither form cancels badly).
+// (λ = φ(b)/Φ(b) <= 0.8), the variance from a fit of v instead for −1 < a < 0 (cancellation).
 //
 // Elements the packets cannot represent take other paths: where e^(−d) falls below Eigen's
 // packet exp range (d > 700) the element is recomputed with the scalar instantiation of the same
 // code (std::exp, full range); units with γ outside [1e-290, 1e290] or θ infinite, inputs that
-// are not finite, b beyond 1e100, results that left the double range on the way and standard
+// are not finite, b beyond 1e100, q beyond the double range, both q beyond 2^40 (where their
+// difference d is not resolved), results that left the double range on the way and standard
 // deviations below 1.5e-154 take the exact scalar path of unit.hpp in long double.
 #pragma once
 
@@ -160,13 +162,13 @@ inline bool needs_exact(Quantity quantity, double result, double result2) {
 
 // Workspace of one thread: reused across columns and calls, so no column allocates once the
 // thread has seen a layer of this size (a call still builds its per-unit tables, O(N)).
-// `outside` marks the rows whose b left the fast domain (nonzero), for the exact path.
+// `exact_row` marks (nonzero) the rows that the packets cannot represent, for the exact path.
 struct FastWorkspace {
-  ColumnD input, result, result2, outside;
+  ColumnD input, result, result2, exact_row;
   ColumnD t_p, a_p, t_n, a_n;  // Quantity::sampling: t and a of each side (result, result2
                                // hold the side probabilities)
   void resize(Eigen::Index padded) {
-    for (ColumnD* c : {&input, &result, &result2, &outside, &t_p, &a_p, &t_n, &a_n}) {
+    for (ColumnD* c : {&input, &result, &result2, &exact_row, &t_p, &a_p, &t_n, &a_n}) {
       c->setZero(padded);
     }
   }
@@ -182,7 +184,7 @@ inline FastWorkspace& thread_workspace(Eigen::Index n) {
 // The mean gap m(b) is kept as the quotient gap_numerator/gap_denominator.
 template <class P>
 struct Side {
-  P t, a, b, q, e, y, negative, transformed, gap_numerator, gap_denominator;
+  P t, a, b, q, e, mass, y, negative, transformed, gap_numerator, gap_denominator;
 };
 
 template <class P>
@@ -229,61 +231,73 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   s.negative = ei::pcmp_lt(s.a, zero);
   const P negative_mass =
       ei::padd(ei::psub(broadcast<P>(sqrt_2pi_hi), ei::pmul(s.e, mills)), broadcast<P>(sqrt_2pi_lo));
-  s.y = ei::pmul(ei::pselect(s.negative, negative_mass, mills), inv_sqrt_g);
+  s.mass = ei::pselect(s.negative, negative_mass, mills);  // y sqrt(g)
+  s.y = ei::pmul(s.mass, inv_sqrt_g);
   return s;
 }
 
-// The two unnormalized side weights, scaled by exp(−shift), shift = max(q⁺, q⁻): the larger
-// side's y, and the other's y times x = exp(q_small − q_big). Since a side with a >= 0 has
-// q = 0 and e = 1, x = e_big/e_small on every lane, a division instead of a third exp, as long
-// as e_big = exp(−q_big) is far from underflow; lanes with q_big > 700 take the exp (a branch
-// per packet), and those with q_big − q_small > 700 are `far`: the packet exp cannot go below
-// DBL_MIN, so the scalar instantiation recomputes them with exp(log y − d).
+// The side weights relative to the side with the larger exponent q ("big"; the other is
+// "small"): 1 and r = (y_small/y_big) exp(−d), d = q_big − q_small >= 0, so that a tiny y_big
+// does not push the small side's weight below the double range. Since a side with a >= 0 has
+// q = 0 and e = 1, exp(−d) = e_big/e_small on every lane, a division instead of another exp, as
+// long as e_big is far from underflow; lanes with q_big > 700 take the exp (a branch per
+// packet), and lanes with d > 700 are `far`: the packet exp cannot go below the smallest normal
+// double, so the scalar instantiation recomputes them with r = exp(log(y_small/y_big) − d).
 template <class P>
 struct Weights {
-  P positive, negative, shift, far;
+  P big_is_positive, q_big, q_small, y_big, y_small, r, far, uncertain;
 };
 
 template <class P>
 DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& neg) {
   namespace ei = simd::ei;
   using simd::broadcast;
-  const P positive_dominates = ei::pcmp_le(neg.q, pos.q);
-  const P one = broadcast<P>(1.0);
   Weights<P> w;
-  w.shift = ei::pmax(pos.q, neg.q);
-  const P abs_d = ei::psub(w.shift, ei::pmin(pos.q, neg.q));
-  w.far = ei::pcmp_lt(broadcast<P>(700.0), abs_d);
-  P x = ei::pdiv(ei::pselect(positive_dominates, pos.e, neg.e),
-                 ei::pselect(positive_dominates, neg.e, pos.e));
-  const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.shift);
-  if (ei::predux_any(deep)) x = ei::pselect(deep, ei::pexp(ei::pnegate(abs_d)), x);
-  w.positive = ei::pmul(pos.y, ei::pselect(positive_dominates, one, x));
-  w.negative = ei::pmul(neg.y, ei::pselect(positive_dominates, x, one));
+  w.big_is_positive = ei::pcmp_le(neg.q, pos.q);
+  const auto big_small = [&](const P& positive, const P& negative, P& big, P& small) {
+    big = ei::pselect(w.big_is_positive, positive, negative);
+    small = ei::pselect(w.big_is_positive, negative, positive);
+  };
+  P e_big, e_small;
+  big_small(pos.q, neg.q, w.q_big, w.q_small);
+  big_small(pos.e, neg.e, e_big, e_small);
+  big_small(pos.y, neg.y, w.y_big, w.y_small);
+  const P d = ei::psub(w.q_big, w.q_small);
+  w.far = ei::pcmp_lt(broadcast<P>(700.0), d);
+  // Both exponents beyond 2^40: d, a difference of two rounded q, may be off by more than 1e-3.
+  w.uncertain = ei::pcmp_lt(broadcast<P>(0x1p40), w.q_small);
+  P x = ei::pdiv(e_big, e_small);
+  const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.q_big);
+  if (ei::predux_any(deep)) x = ei::pselect(deep, ei::pexp(ei::pnegate(d)), x);
+  const P ratio = ei::pdiv(w.y_small, w.y_big);
+  w.r = ei::pmul(ratio, x);
   if constexpr (simd::is_scalar<P>) {
-    if (abs_d > 700) {  // the weight of the smaller side, below the packet exp's range
-      (pos.q >= neg.q ? w.negative : w.positive) =
-          std::exp(std::log(pos.q >= neg.q ? neg.y : pos.y) - abs_d);
-    }
+    if (d > 700) w.r = std::exp(std::log(ratio) - d);  // below the packet exp's range
   }
   return w;
 }
 
 // Mean (in units of h, sign of the side's own axis) and, when asked, variance of one side. On
 // lanes with a < 0 the gap is λ + b, λ = φ(b)/Φ(b) = e/(y sqrt(g)); one division gives λ or m.
+// The variance there is 1 − λ (λ + b) from a = −1 down (cancellation at most 0.6), and the fit
+// of v on [−1, 0) above.
 template <class P>
-DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s, bool with_variance,
-                  P& mean, P& variance) {
+DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s,
+                                      bool with_variance, P& mean, P& variance) {
   namespace ei = simd::ei;
   using simd::broadcast;
   const P zero = ei::pzero(s.b);
   const P ratio = ei::pdiv(ei::pselect(s.negative, s.e, s.gap_numerator),
-                           ei::pselect(s.negative, ei::pmul(s.y, load<P>(p.sqrt_g, i)),
-                                       s.gap_denominator));
+                           ei::pselect(s.negative, s.mass, s.gap_denominator));
   const P gap = ei::padd(ratio, ei::pselect(s.negative, s.b, zero));
   mean = ei::pmul(gap, load<P>(p.inv_sqrt_g, i));
   if (!with_variance) return;
-  const P negative_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
+  P negative_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
+  const P near_zero = ei::pand(s.negative, ei::pcmp_lt(broadcast<P>(-1.0), s.a));
+  if (ei::predux_any(near_zero)) {
+    negative_variance =
+        ei::pselect(near_zero, simd::negative_truncated_variance(s.a), negative_variance);
+  }
   const P positive_variance = simd::truncated_variance(s.b, s.transformed);
   variance = ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance),
                       load<P>(p.inv_g, i));
@@ -312,19 +326,33 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
   const Side<P> pos = side_values(units.positive, i, input, false);
   const Side<P> neg = side_values(units.negative, i, input, true);
   const Weights<P> weights = side_weights(pos, neg);
+  const P one = simd::broadcast<P>(1.0);
   const P limit = simd::broadcast<P>(1e100);
   const P outside = ei::pnot(ei::pand(ei::pcmp_lt(pos.b, limit), ei::pcmp_lt(neg.b, limit)));
-  store(w.outside, i, ei::pand(outside, simd::broadcast<P>(1.0)));
-  const P review = ei::por(outside, not_finite(input));
-  const P total = ei::padd(weights.positive, weights.negative);
+  // Lanes for the exact path: b out of the domain, input not finite, q overflowed (t² beyond
+  // the double range), or both exponents too large for d to be resolved.
+  P review =
+      ei::por(ei::por(outside, not_finite(input)),
+              ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
+  store(w.exact_row, i, ei::pand(review, one));
+  const P one_plus_r = ei::padd(one, weights.r);
   if (quantity == Quantity::cgf) {
-    const P cgf = ei::padd(weights.shift, ei::plog(total));
+    // cgf = q_big + log(y_big (1 + r)), or, where the small side's weight dominates (r > 1),
+    // q_small + log(y_small (1 + 1/r)): the larger term first, so that q and the log do not
+    // cancel.
+    const P small_dominates = ei::pcmp_lt(one, weights.r);
+    const P base = ei::pselect(small_dominates, weights.q_small, weights.q_big);
+    const P argument = ei::pselect(
+        small_dominates, ei::pmul(weights.y_small, ei::padd(one, ei::pdiv(one, weights.r))),
+        ei::pmul(weights.y_big, one_plus_r));
+    const P cgf = ei::padd(base, ei::plog(argument));
     store(w.result, i, cgf);
     return {weights.far, ei::por(review, not_finite(cgf))};
   }
-  const P inv_total = ei::pdiv(simd::broadcast<P>(1.0), total);
-  const P p_pos = ei::pmul(weights.positive, inv_total);
-  const P p_neg = ei::pmul(weights.negative, inv_total);
+  const P p_big = ei::pdiv(one, one_plus_r);
+  const P p_small = ei::pmul(weights.r, p_big);
+  const P p_pos = ei::pselect(weights.big_is_positive, p_big, p_small);
+  const P p_neg = ei::pselect(weights.big_is_positive, p_small, p_big);
   if (quantity == Quantity::prob_positive || quantity == Quantity::prob_negative) {
     const P p = quantity == Quantity::prob_positive ? p_pos : p_neg;
     store(w.result, i, p);
@@ -344,6 +372,28 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
   P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
   side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
   side_moments(units.negative, i, neg, with_variance, mean_n, var_n);
+  // A small side whose probability r/(1 + r) left the double range (r < 2^-1000) while its
+  // moments exceed the big side's by more than 2^900, so that its share may still show: exact.
+  const P lost = ei::pcmp_lt(weights.r, simd::broadcast<P>(0x1p-1000));
+  const P huge = simd::broadcast<P>(0x1p900);
+  const auto big_small = [&](const P& positive, const P& negative, P& big, P& small) {
+    big = ei::pselect(weights.big_is_positive, positive, negative);
+    small = ei::pselect(weights.big_is_positive, negative, positive);
+  };
+  P mean_big, mean_small;
+  big_small(mean_p, mean_n, mean_big, mean_small);
+  P lost_share = ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, mean_big), mean_small));
+  if (with_variance) {
+    P var_big, var_small;
+    big_small(var_p, var_n, var_big, var_small);
+    const P spread = ei::padd(ei::pmul(ei::padd(mean_p, mean_n), ei::padd(mean_p, mean_n)),
+                              var_small);
+    lost_share = ei::por(lost_share, ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, var_big), spread)));
+  }
+  if (ei::predux_any(lost_share)) {
+    review = ei::por(review, lost_share);
+    store(w.exact_row, i, ei::pand(review, one));
+  }
   if (quantity == Quantity::mean_abs || quantity == Quantity::mean) {
     const P n_term = ei::pmul(p_neg, mean_n);
     const P mean = quantity == Quantity::mean ? simd::multiply_subtract(p_pos, mean_p, n_term)
@@ -411,7 +461,7 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
     for (Eigen::Index i = 0; i < n; ++i) {
       const double second = quantity == Quantity::mean_and_variance ? w.result2(i) : 0.0;
       if (needs_exact(quantity, w.result(i), second) || !std::isfinite(w.input(i)) ||
-          w.outside(i) != 0) {
+          w.exact_row(i) != 0) {
         exact(i, j, units.exact.unit(i, w.input(i)));
       }
     }

@@ -3,6 +3,7 @@
 // For b >= 0 and y = (b - K)/(b + K), K = 4.0 (mpmath, 70 digits):
 //   mean gap            m(b) (b + 1.25)   = sum c_k y^k
 //   truncated variance  v(b) (b + 1.625)^2 = sum c_k y^k
+// and, for -1 <= a < 0, v(a) = sum c_k x^k with x = a + 1/2.
 // Each fit: its degree, the maximum relative error of the interpolant and of the
 // polynomial with the rounded coefficients (exact evaluation) at 605 points of [-1, 1).
 #pragma once
@@ -15,9 +16,9 @@ inline constexpr double transform_center = 4.00000000000000000e+00;
 inline constexpr double mean_gap_shift = 1.25000000000000000e+00;
 inline constexpr double truncated_variance_shift = 1.62500000000000000e+00;
 
-// mean gap (double): degree 28, interpolant 2^-56.14, rounded coefficients 2^-55.13
+// mean gap: degree 28, interpolant 2^-56.14, rounded coefficients 2^-55.13
 // {c0_hi, c0_lo, c1, ..., c28}
-inline constexpr double mean_gap_double[30] = {
+inline constexpr double mean_gap[30] = {
     1.18443750856972319e+00, -5.33588740478162345e-17, -1.55402056775981595e-01,
     -1.42598710524414585e-01, 1.82481257132715347e-01, -6.75005348094689372e-02,
     -2.53966370485707894e-02, 3.23602319140430528e-02, -2.76836681348544521e-03,
@@ -30,9 +31,9 @@ inline constexpr double mean_gap_double[30] = {
     -7.01196219054480022e-08, 2.73050515964406487e-09, 6.51970303363310442e-09,
 };
 
-// truncated variance (double): degree 31, interpolant 2^-56.89, rounded coefficients 2^-53.73
+// truncated variance: degree 31, interpolant 2^-56.89, rounded coefficients 2^-53.73
 // {c0_hi, c0_lo, c1, ..., c31}
-inline constexpr double truncated_variance_double[33] = {
+inline constexpr double truncated_variance[33] = {
     1.47675777741845038e+00, 5.10004410533278155e-17, -3.19330431483002275e-01,
     -5.63424438571198505e-01, 5.46489288864641098e-01, 7.00750288270737126e-03,
     -2.80278553188298252e-01, 1.10901134498592277e-01, 8.98662041119831084e-02,
@@ -46,22 +47,15 @@ inline constexpr double truncated_variance_double[33] = {
     5.57708553959347982e-08, -5.26392473269002578e-08, -2.75652380112841113e-09,
 };
 
-// mean gap (float): degree 15, interpolant 2^-30.52, rounded coefficients 2^-25.53
-// {c0_hi, c0_lo, c1, ..., c15}
-inline constexpr float mean_gap_float[17] = {
-    1.184437513e+00f, -4.678673005e-09f, -1.554020643e-01f, -1.425987184e-01f, 1.824813336e-01f,
-    -6.750026345e-02f, -2.539840154e-02f, 3.235819191e-02f, -2.753954614e-03f, -1.008856948e-02f,
-    3.623141907e-03f, 2.479303861e-03f, -1.627511927e-03f, -4.574837803e-04f, 4.688323534e-04f,
-    4.788824663e-05f, -6.923948240e-05f,
-};
-
-// truncated variance (float): degree 16, interpolant 2^-28.17, rounded coefficients 2^-26.02
+// truncated variance, a in [-1, 0): degree 16, interpolant 2^-59.05, rounded coefficients 2^-55.47
 // {c0_hi, c0_lo, c1, ..., c16}
-inline constexpr float truncated_variance_float[18] = {
-    1.476757765e+00f, 1.260216642e-08f, -3.193304837e-01f, -5.634244680e-01f, 5.464913845e-01f,
-    7.009084802e-03f, -2.803085744e-01f, 1.108787432e-01f, 9.006215632e-02f, -7.736841589e-02f,
-    -1.776630618e-02f, 3.591500968e-02f, 2.141948935e-04f, -1.286032610e-02f, 1.129886485e-03f,
-    3.323313082e-03f, -2.677142038e-04f, -4.552519531e-04f,
+inline constexpr double negative_truncated_variance[18] = {
+    4.86175435696367120e-01, -1.65261042277062116e-17, -2.70990124468707794e-01,
+    4.40839009645987642e-02, 1.85648485196366619e-02, -1.09057688459834826e-02,
+    7.98734791145651432e-04, 1.18360601006590798e-03, -4.67064570542246151e-04,
+    -5.33259919421899341e-06, 5.96410498076794317e-05, -1.77447224011265873e-05,
+    -1.71866761421407741e-06, 2.63388465714493838e-06, -5.99816960454074316e-07,
+    -1.23925261410358757e-07, 9.92089852618761410e-08, -1.41855056234546997e-08,
 };
 
 }  // namespace packet

@@ -54,11 +54,6 @@ template <>
 DRELU_ALWAYS_INLINE ei::Packet8d correctly_rounded_sqrt(const ei::Packet8d& x) {
   return _mm512_sqrt_pd(x);
 }
-
-template <>
-DRELU_ALWAYS_INLINE ei::Packet16f correctly_rounded_sqrt(const ei::Packet16f& x) {
-  return _mm512_sqrt_ps(x);
-}
 #endif
 
 // a b − c.
@@ -84,26 +79,10 @@ P flat_polynomial(const scalar_of<P> (&c)[N], const P& y) {
   return ei::padd(broadcast<P>(c[0]), ei::pmadd(y, sum, broadcast<P>(c[1])));
 }
 
-// The coefficient sets of packet_approximations.hpp by scalar type.
-template <class S>
-struct Approximations;
-
-template <>
-struct Approximations<double> {
-  static constexpr const auto& mean_gap = special::packet::mean_gap_double;
-  static constexpr const auto& truncated_variance = special::packet::truncated_variance_double;
-};
-
-template <>
-struct Approximations<float> {
-  static constexpr const auto& mean_gap = special::packet::mean_gap_float;
-  static constexpr const auto& truncated_variance = special::packet::truncated_variance_float;
-};
-
 // The change of variable of packet_approximations.hpp: y = (b − K)/(b + K), b >= 0.
 template <class P>
 P transformed(const P& b) {
-  const P center = broadcast<P>(scalar_of<P>(special::packet::transform_center));
+  const P center = broadcast<P>(special::packet::transform_center);
   return ei::pdiv(ei::psub(b, center), ei::padd(b, center));
 }
 
@@ -112,21 +91,27 @@ P transformed(const P& b) {
 // quotient), given y.
 template <class P>
 P mean_gap_numerator(const P& y) {
-  return flat_polynomial(Approximations<scalar_of<P>>::mean_gap, y);
+  return flat_polynomial(special::packet::mean_gap, y);
 }
 
 template <class P>
 P mean_gap_denominator(const P& b) {
-  return ei::padd(b, broadcast<P>(scalar_of<P>(special::packet::mean_gap_shift)));
+  return ei::padd(b, broadcast<P>(special::packet::mean_gap_shift));
 }
 
 // The truncated variance v(b) = Var[Y | Y > b], for b >= 0, given y.
 template <class P>
 P truncated_variance(const P& b, const P& y) {
-  using S = scalar_of<P>;
-  const P shifted = ei::padd(b, broadcast<P>(S(special::packet::truncated_variance_shift)));
-  return ei::pdiv(flat_polynomial(Approximations<S>::truncated_variance, y),
+  const P shifted = ei::padd(b, broadcast<P>(special::packet::truncated_variance_shift));
+  return ei::pdiv(flat_polynomial(special::packet::truncated_variance, y),
                   ei::pmul(shifted, shifted));
+}
+
+// The truncated variance v(a) for −1 <= a < 0, where 1 − λ (λ − a) would cancel.
+template <class P>
+P negative_truncated_variance(const P& a) {
+  return flat_polynomial(special::packet::negative_truncated_variance,
+                         ei::padd(a, broadcast<P>(0.5)));
 }
 
 }  // namespace simd

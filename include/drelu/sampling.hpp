@@ -140,7 +140,7 @@ void choose_sides(const FastUnits& units, const FastWorkspace& w, Eigen::Index i
   const P excluded = ei::por(ei::pnot(representable),
                              ei::por(not_finite(load<P>(w.input, i)), not_finite(p)));
   store(s.excluded, i,
-        ei::pand(ei::por(excluded, ei::pcmp_lt(simd::broadcast<P>(0.0), load<P>(w.outside, i))),
+        ei::pand(ei::por(excluded, ei::pcmp_lt(simd::broadcast<P>(0.0), load<P>(w.exact_row, i))),
                  simd::broadcast<P>(1.0)));
 }
 
