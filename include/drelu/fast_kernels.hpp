@@ -236,16 +236,16 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   return s;
 }
 
-// The side weights relative to the side with the larger exponent q ("big"; the other is
-// "small"): 1 and r = (y_small/y_big) exp(−d), d = q_big − q_small >= 0, so that a tiny y_big
-// does not push the small side's weight below the double range. Since a side with a >= 0 has
-// q = 0 and e = 1, exp(−d) = e_big/e_small on every lane, a division instead of another exp, as
-// long as e_big is far from underflow; lanes with q_big > 700 take the exp (a branch per
-// packet), and lanes with d > 700 are `far`: the packet exp cannot go below the smallest normal
-// double, so the scalar instantiation recomputes them with r = exp(log(y_small/y_big) − d).
+// The side weights, scaled by exp(−q_big), with "big" the side of larger q and "small" the other:
+// y_big and y_small x, x = exp(−d), d = q_big − q_small >= 0. Since a side with a >= 0 has
+// q = 0 and e = 1, x = e_big/e_small on every lane, a division instead of another exp, as long
+// as e_big is far from underflow; lanes with q_big > 700 take the exp (a branch per packet), and
+// lanes with d > 700 are `far`: the packet exp cannot go below the smallest normal double, so
+// the scalar instantiation recomputes them with r = exp(log(y_small/y_big) − d), the small
+// side's weight relative to the big one's.
 template <class P>
 struct Weights {
-  P big_is_positive, q_big, q_small, y_big, y_small, r, far, uncertain;
+  P big_is_positive, q_big, q_small, y_big, y_small, x, small, far, uncertain;
 };
 
 template <class P>
@@ -266,15 +266,68 @@ DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& n
   w.far = ei::pcmp_lt(broadcast<P>(700.0), d);
   // Both exponents beyond 2^40: d, a difference of two rounded q, may be off by more than 1e-3.
   w.uncertain = ei::pcmp_lt(broadcast<P>(0x1p40), w.q_small);
-  P x = ei::pdiv(e_big, e_small);
+  w.x = ei::pdiv(e_big, e_small);
   const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.q_big);
-  if (ei::predux_any(deep)) x = ei::pselect(deep, ei::pexp(ei::pnegate(d)), x);
-  const P ratio = ei::pdiv(w.y_small, w.y_big);
-  w.r = ei::pmul(ratio, x);
-  if constexpr (simd::is_scalar<P>) {
-    if (d > 700) w.r = std::exp(std::log(ratio) - d);  // below the packet exp's range
-  }
+  if (ei::predux_any(deep)) w.x = ei::pselect(deep, ei::pexp(ei::pnegate(d)), w.x);
+  w.small = ei::pmul(w.y_small, w.x);
   return w;
+}
+
+// r = y_small x / y_big, the small side's weight relative to the big side's, where y_small x
+// may leave the double range: through log and exp on the far lanes of the scalar instantiation.
+template <class P>
+DRELU_ALWAYS_INLINE P relative_weight(const Weights<P>& w) {
+  const P ratio = simd::ei::pdiv(w.y_small, w.y_big);
+  if constexpr (simd::is_scalar<P>) {
+    const P d = w.q_big - w.q_small;
+    if (d > 700) return std::exp(std::log(ratio) - d);
+  }
+  return simd::ei::pmul(ratio, w.x);
+}
+
+// The cgf: q_big + log(y_big + y_small x), or, on lanes where the small side's weight dominates
+// (y_small x > y_big) with x < 1/4, q_small + log(y_small (1 + 1/r)): the larger term first, so
+// that q and the log do not cancel.
+template <class P>
+DRELU_ALWAYS_INLINE P weights_cgf(const Weights<P>& w) {
+  namespace ei = simd::ei;
+  const P one = simd::broadcast<P>(1.0);
+  P cgf = ei::padd(w.q_big, ei::plog(ei::padd(w.y_big, w.small)));
+  // Only where d > 1 can q_big and the log cancel by more than the cgf's own conditioning.
+  P small_dominates =
+      ei::pand(ei::pcmp_lt(w.y_big, w.small), ei::pcmp_lt(w.x, simd::broadcast<P>(0.25)));
+  if constexpr (simd::is_scalar<P>) small_dominates = ei::por(small_dominates, w.far);
+  if (ei::predux_any(small_dominates)) {
+    const P r = relative_weight(w);
+    const P alternative =
+        ei::padd(w.q_small, ei::plog(ei::pmul(w.y_small, ei::padd(one, ei::pdiv(one, r)))));
+    const P big_base = ei::padd(w.q_big, ei::plog(ei::pmul(w.y_big, ei::padd(one, r))));
+    cgf = ei::pselect(small_dominates, ei::pselect(ei::pcmp_lt(one, r), alternative, big_base),
+                      cgf);
+  }
+  return cgf;
+}
+
+// The side probabilities y_big/total and y_small x/total; where y_small x is below 2^-900
+// (possibly rounded to a subnormal while its probability is not), 1/(1 + r) and r/(1 + r).
+template <class P>
+DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positive,
+                                               P& p_negative) {
+  namespace ei = simd::ei;
+  const P one = simd::broadcast<P>(1.0);
+  const P inverse_total = ei::pdiv(one, ei::padd(w.y_big, w.small));
+  P p_big = ei::pmul(w.y_big, inverse_total);
+  P p_small = ei::pmul(w.small, inverse_total);
+  P tiny = ei::pcmp_lt(w.small, simd::broadcast<P>(0x1p-900));
+  if constexpr (simd::is_scalar<P>) tiny = ei::por(tiny, w.far);
+  if (ei::predux_any(tiny)) {
+    const P r = relative_weight(w);
+    const P p_big_r = ei::pdiv(one, ei::padd(one, r));
+    p_big = ei::pselect(tiny, p_big_r, p_big);
+    p_small = ei::pselect(tiny, ei::pmul(r, p_big_r), p_small);
+  }
+  p_positive = ei::pselect(w.big_is_positive, p_big, p_small);
+  p_negative = ei::pselect(w.big_is_positive, p_small, p_big);
 }
 
 // Mean (in units of h, sign of the side's own axis) and, when asked, variance of one side. On
@@ -335,24 +388,13 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
       ei::por(ei::por(outside, not_finite(input)),
               ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
   store(w.exact_row, i, ei::pand(review, one));
-  const P one_plus_r = ei::padd(one, weights.r);
   if (quantity == Quantity::cgf) {
-    // cgf = q_big + log(y_big (1 + r)), or, where the small side's weight dominates (r > 1),
-    // q_small + log(y_small (1 + 1/r)): the larger term first, so that q and the log do not
-    // cancel.
-    const P small_dominates = ei::pcmp_lt(one, weights.r);
-    const P base = ei::pselect(small_dominates, weights.q_small, weights.q_big);
-    const P argument = ei::pselect(
-        small_dominates, ei::pmul(weights.y_small, ei::padd(one, ei::pdiv(one, weights.r))),
-        ei::pmul(weights.y_big, one_plus_r));
-    const P cgf = ei::padd(base, ei::plog(argument));
+    const P cgf = weights_cgf(weights);
     store(w.result, i, cgf);
     return {weights.far, ei::por(review, not_finite(cgf))};
   }
-  const P p_big = ei::pdiv(one, one_plus_r);
-  const P p_small = ei::pmul(weights.r, p_big);
-  const P p_pos = ei::pselect(weights.big_is_positive, p_big, p_small);
-  const P p_neg = ei::pselect(weights.big_is_positive, p_small, p_big);
+  P p_pos, p_neg;
+  weights_probabilities(weights, p_pos, p_neg);
   if (quantity == Quantity::prob_positive || quantity == Quantity::prob_negative) {
     const P p = quantity == Quantity::prob_positive ? p_pos : p_neg;
     store(w.result, i, p);
@@ -372,23 +414,25 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
   P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
   side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
   side_moments(units.negative, i, neg, with_variance, mean_n, var_n);
-  // A small side whose probability r/(1 + r) left the double range (r < 2^-1000) while its
-  // moments exceed the big side's by more than 2^900, so that its share may still show: exact.
-  const P lost = ei::pcmp_lt(weights.r, simd::broadcast<P>(0x1p-1000));
+  // A side whose probability left the double range (below 2^-1000) while its moments exceed the
+  // other side's by more than 2^900, so that its share may still show: exact.
+  const P lost = ei::pcmp_lt(ei::pmin(p_pos, p_neg), simd::broadcast<P>(0x1p-1000));
   const P huge = simd::broadcast<P>(0x1p900);
-  const auto big_small = [&](const P& positive, const P& negative, P& big, P& small) {
-    big = ei::pselect(weights.big_is_positive, positive, negative);
-    small = ei::pselect(weights.big_is_positive, negative, positive);
+  const P positive_likely = ei::pcmp_le(p_neg, p_pos);
+  const auto likely_unlikely = [&](const P& positive, const P& negative, P& likely, P& unlikely) {
+    likely = ei::pselect(positive_likely, positive, negative);
+    unlikely = ei::pselect(positive_likely, negative, positive);
   };
-  P mean_big, mean_small;
-  big_small(mean_p, mean_n, mean_big, mean_small);
-  P lost_share = ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, mean_big), mean_small));
+  P mean_likely, mean_unlikely;
+  likely_unlikely(mean_p, mean_n, mean_likely, mean_unlikely);
+  P lost_share = ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, mean_likely), mean_unlikely));
   if (with_variance) {
-    P var_big, var_small;
-    big_small(var_p, var_n, var_big, var_small);
-    const P spread = ei::padd(ei::pmul(ei::padd(mean_p, mean_n), ei::padd(mean_p, mean_n)),
-                              var_small);
-    lost_share = ei::por(lost_share, ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, var_big), spread)));
+    P var_likely, var_unlikely;
+    likely_unlikely(var_p, var_n, var_likely, var_unlikely);
+    const P gap = ei::padd(mean_p, mean_n);
+    const P spread = ei::pmadd(gap, gap, var_unlikely);
+    lost_share =
+        ei::por(lost_share, ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, var_likely), spread)));
   }
   if (ei::predux_any(lost_share)) {
     review = ei::por(review, lost_share);
