@@ -4,7 +4,9 @@
 //   cmake --build build-bench --target drelu_benchmarks
 //   ./build-bench/benchmarks/drelu_benchmarks [--units N] [--columns B] [--repeats R]
 //
-// Every figure is the median over R repeats of one call over an N x B batch, in ns per element.
+// Every kernel is timed in R rounds, each one call of the kernel right after one call of its
+// baseline over the same N x B batch, so that a busy machine slows both alike; the table gives
+// the median ns per element of each and the median of the per-round ratios.
 // Baselines: a streaming pass out = x * 0.5 + 1 (memory bound), Eigen's vectorized
 // (x.exp() + 1).log(), and one std::normal_distribution<double> draw per element with the same
 // generator. The peer figures at the end are fixed numbers quoted from the issues that set the
@@ -29,7 +31,7 @@ namespace {
 struct Options {
   Eigen::Index units = 100;
   Eigen::Index columns = 100000;
-  int repeats = 5;
+  int repeats = 9;
 };
 
 Options parse(int argc, char** argv) {
@@ -54,18 +56,37 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-// Median wall time of `run` in ns per element.
-double median_ns(const std::function<void()>& run, double elements, int repeats) {
-  std::vector<double> times;
-  run();  // warm-up: page in the output, fill caches
+// One call of `run`, in ns per element.
+double call_ns(const std::function<void()>& run, double elements) {
+  const auto start = std::chrono::steady_clock::now();
+  run();
+  const auto stop = std::chrono::steady_clock::now();
+  return std::chrono::duration<double, std::nano>(stop - start).count() / elements;
+}
+
+double median(std::vector<double> values) {
+  const std::size_t middle = values.size() / 2;
+  std::nth_element(values.begin(), values.begin() + std::ptrdiff_t(middle), values.end());
+  return values[middle];
+}
+
+struct Timing {
+  double ns, baseline_ns, ratio;
+};
+
+// `repeats` rounds of baseline then kernel (after one warm-up call of each, which pages in the
+// output and fills the caches): medians of both times and of the per-round ratios.
+Timing paired(const std::function<void()>& kernel, const std::function<void()>& baseline,
+              double elements, int repeats) {
+  kernel();
+  baseline();
+  std::vector<double> kernel_ns, baseline_ns, ratios;
   for (int r = 0; r < repeats; ++r) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    const auto stop = std::chrono::steady_clock::now();
-    times.push_back(std::chrono::duration<double, std::nano>(stop - start).count() / elements);
+    baseline_ns.push_back(call_ns(baseline, elements));
+    kernel_ns.push_back(call_ns(kernel, elements));
+    ratios.push_back(kernel_ns.back() / baseline_ns.back());
   }
-  std::nth_element(times.begin(), times.begin() + repeats / 2, times.end());
-  return times[repeats / 2];
+  return {median(kernel_ns), median(baseline_ns), median(ratios)};
 }
 
 int thread_count() {
@@ -124,6 +145,7 @@ struct Row {
   double ns;
   std::string baseline;
   double baseline_ns;
+  double ratio;
 };
 
 void print(const std::vector<Row>& rows) {
@@ -131,7 +153,7 @@ void print(const std::vector<Row>& rows) {
   std::printf("|---|---|---:|---:|---|---:|---:|\n");
   for (const auto& r : rows) {
     std::printf("| %s | %s | %d | %.2f | %s | %.2f | %.2f |\n", r.kernel.c_str(), r.scalar.c_str(),
-                r.threads, r.ns, r.baseline.c_str(), r.baseline_ns, r.ns / r.baseline_ns);
+                r.threads, r.ns, r.baseline.c_str(), r.baseline_ns, r.ratio);
   }
 }
 
@@ -141,47 +163,45 @@ void bench_scalar(const char* scalar, const Options& options, int threads, std::
   const auto problem = make_problem<T>(options);
   const auto& inputs = problem.inputs;
   const double elements = double(inputs.size());
-  const auto time = [&](const std::function<void()>& run) {
-    return median_ns(run, elements, options.repeats);
-  };
   Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> out(inputs.rows(), inputs.cols());
   Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> out2(inputs.rows(), inputs.cols());
+  Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> baseline_out(inputs.rows(), inputs.cols());
   std::mt19937_64 rng(7);
 
-  // The baselines are single-threaded Eigen or std code, timed in the same process.
-  const double stream = time([&] { out = inputs * T(0.5) + T(1); });
-  const double softplus = time([&] { out = (inputs.exp() + T(1)).log(); });
-  const double normal = time([&] {
+  // The baselines are single-threaded Eigen or std code.
+  const std::function<void()> stream = [&] { baseline_out = inputs * T(0.5) + T(1); };
+  const std::function<void()> softplus = [&] { baseline_out = (inputs.exp() + T(1)).log(); };
+  const std::function<void()> normal = [&] {
     std::normal_distribution<T> draw;
-    for (Eigen::Index k = 0; k < out.size(); ++k) out(k) = draw(rng);
-  });
+    for (Eigen::Index k = 0; k < baseline_out.size(); ++k) baseline_out(k) = draw(rng);
+  };
+  const auto add = [&](const char* kernel, const std::function<void()>& run,
+                       const char* baseline_name, const std::function<void()>& baseline) {
+    const Timing t = paired(run, baseline, elements, options.repeats);
+    rows.push_back({kernel, scalar, threads, t.ns, baseline_name, t.baseline_ns, t.ratio});
+  };
 
   const auto& layer = problem.typical;
-  rows.push_back({"energies", scalar, threads, time([&] { drelu::energies(layer, inputs, out); }),
-                  "stream", stream});
-  rows.push_back({"cgfs", scalar, threads, time([&] { drelu::cgfs(layer, inputs, out); }),
-                  "softplus", softplus});
-  rows.push_back({"mean_from_inputs", scalar, threads,
-                  time([&] { drelu::mean_from_inputs(layer, inputs, out); }), "softplus",
-                  softplus});
-  rows.push_back({"var_from_inputs", scalar, threads,
-                  time([&] { drelu::var_from_inputs(layer, inputs, out); }), "softplus", softplus});
-  rows.push_back({"meanvar_from_inputs", scalar, threads,
-                  time([&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); }), "softplus",
-                  softplus});
-  rows.push_back({"sample_from_inputs", scalar, threads,
-                  time([&] { drelu::sample_from_inputs(layer, inputs, rng, out); }), "std::normal",
-                  normal});
-  rows.push_back({"sample_from_inputs (far tails)", scalar, threads,
-                  time([&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }),
-                  "std::normal", normal});
+  add("energies", [&] { drelu::energies(layer, inputs, out); }, "stream", stream);
+  add("cgfs", [&] { drelu::cgfs(layer, inputs, out); }, "softplus", softplus);
+  add("mean_from_inputs", [&] { drelu::mean_from_inputs(layer, inputs, out); }, "softplus",
+      softplus);
+  add("var_from_inputs", [&] { drelu::var_from_inputs(layer, inputs, out); }, "softplus",
+      softplus);
+  add("meanvar_from_inputs", [&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); },
+      "softplus", softplus);
+  add("sample_from_inputs", [&] { drelu::sample_from_inputs(layer, inputs, rng, out); },
+      "std::normal", normal);
+  add("sample_from_inputs (far tails)",
+      [&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }, "std::normal",
+      normal);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const Options options = parse(argc, argv);
-  std::printf("drelu benchmarks: N = %ld units, B = %ld columns, median of %d\n\n",
+  std::printf("drelu benchmarks: N = %ld units, B = %ld columns, medians of %d paired rounds\n\n",
               long(options.units), long(options.columns), options.repeats);
   std::vector<Row> rows;
   const int threads = thread_count();

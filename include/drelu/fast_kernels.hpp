@@ -371,9 +371,8 @@ DRELU_ALWAYS_INLINE P not_finite(const P& x) {
 }
 
 // The quantity at rows [i, i + lanes) of the workspace's column.
-template <class P>
-LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::Index i,
-                             FastWorkspace& w) {
+template <Quantity Q, class P>
+LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspace& w) {
   namespace ei = simd::ei;
   const P input = load<P>(w.input, i);
   const Side<P> pos = side_values(units.positive, i, input, false);
@@ -388,19 +387,19 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
       ei::por(ei::por(outside, not_finite(input)),
               ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
   store(w.exact_row, i, ei::pand(review, one));
-  if (quantity == Quantity::cgf) {
+  if constexpr (Q == Quantity::cgf) {
     const P cgf = weights_cgf(weights);
     store(w.result, i, cgf);
     return {weights.far, ei::por(review, not_finite(cgf))};
   }
   P p_pos, p_neg;
   weights_probabilities(weights, p_pos, p_neg);
-  if (quantity == Quantity::prob_positive || quantity == Quantity::prob_negative) {
-    const P p = quantity == Quantity::prob_positive ? p_pos : p_neg;
+  if constexpr (Q == Quantity::prob_positive || Q == Quantity::prob_negative) {
+    const P p = Q == Quantity::prob_positive ? p_pos : p_neg;
     store(w.result, i, p);
     return {weights.far, ei::por(review, not_finite(p))};
   }
-  if (quantity == Quantity::sampling) {
+  if constexpr (Q == Quantity::sampling) {
     store(w.result, i, p_pos);
     store(w.result2, i, p_neg);
     store(w.t_p, i, pos.t);
@@ -409,8 +408,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
     store(w.a_n, i, neg.a);
     return {weights.far, ei::por(review, ei::por(not_finite(p_pos), not_finite(p_neg)))};
   }
-  const bool with_variance = quantity == Quantity::variance || quantity == Quantity::std ||
-                             quantity == Quantity::mean_and_variance;
+  constexpr bool with_variance = Q == Quantity::variance || Q == Quantity::std ||
+                             Q == Quantity::mean_and_variance;
   P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
   side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
   side_moments(units.negative, i, neg, with_variance, mean_n, var_n);
@@ -438,10 +437,10 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
     review = ei::por(review, lost_share);
     store(w.exact_row, i, ei::pand(review, one));
   }
-  if (quantity == Quantity::mean_abs || quantity == Quantity::mean) {
+  if constexpr (Q == Quantity::mean_abs || Q == Quantity::mean) {
     const P n_term = ei::pmul(p_neg, mean_n);
-    const P mean = quantity == Quantity::mean ? simd::multiply_subtract(p_pos, mean_p, n_term)
-                                              : ei::pmadd(p_pos, mean_p, n_term);
+    const P mean = Q == Quantity::mean ? simd::multiply_subtract(p_pos, mean_p, n_term)
+                                       : ei::pmadd(p_pos, mean_p, n_term);
     store(w.result, i, mean);
     return {weights.far, ei::por(review, not_finite(mean))};
   }
@@ -449,13 +448,13 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
   const P gap = ei::padd(mean_p, mean_n);
   const P variance = ei::padd(ei::pmadd(p_pos, var_p, ei::pmul(p_neg, var_n)),
                               ei::pmul(ei::pmul(p_pos, p_neg), ei::pmul(gap, gap)));
-  if (quantity == Quantity::mean_and_variance) {
+  if constexpr (Q == Quantity::mean_and_variance) {
     const P mean = simd::multiply_subtract(p_pos, mean_p, ei::pmul(p_neg, mean_n));
     store(w.result, i, mean);
     store(w.result2, i, variance);
     return {weights.far, ei::por(review, ei::por(not_finite(mean), not_finite(variance)))};
   }
-  if (quantity == Quantity::std) {
+  if constexpr (Q == Quantity::std) {
     const P std = simd::correctly_rounded_sqrt(variance);
     store(w.result, i, std);
     const P tiny = ei::pcmp_lt(std, simd::broadcast<P>(1.5e-154));
@@ -467,21 +466,47 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Quantity quantity, Eigen::I
 
 // result = the quantity for every row of the workspace's column (result2 = the variance for
 // Quantity::mean_and_variance; the side probabilities, t and a for Quantity::sampling). Returns
-// whether some row needs a review for the exact path.
-inline bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
+// whether some row needs a review for the exact path. One instantiation per quantity, so that
+// each kernel is compiled for what it computes.
+template <Quantity Q>
+bool fast_column(const FastUnits& units, FastWorkspace& w) {
   PacketD review = simd::ei::pzero(PacketD());
   for (Eigen::Index i = 0; i < w.input.size(); i += kLanes) {
-    const LaneFlags<PacketD> flags = packet_quantity<PacketD>(units, quantity, i, w);
+    const LaneFlags<PacketD> flags = packet_quantity<Q, PacketD>(units, i, w);
     review = simd::ei::por(review, flags.review);
     if constexpr (kLanes > 1) {
       if (!simd::ei::predux_any(flags.far)) continue;
       for (Eigen::Index k = i; k < i + kLanes; ++k) {
-        review = simd::ei::por(review, simd::broadcast<PacketD>(
-                                           packet_quantity<double>(units, quantity, k, w).review));
+        review = simd::ei::por(
+            review, simd::broadcast<PacketD>(packet_quantity<Q, double>(units, k, w).review));
       }
     }
   }
   return simd::ei::predux_any(review);
+}
+
+inline bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
+  switch (quantity) {
+    case Quantity::cgf:
+      return fast_column<Quantity::cgf>(units, w);
+    case Quantity::prob_positive:
+      return fast_column<Quantity::prob_positive>(units, w);
+    case Quantity::prob_negative:
+      return fast_column<Quantity::prob_negative>(units, w);
+    case Quantity::mean:
+      return fast_column<Quantity::mean>(units, w);
+    case Quantity::variance:
+      return fast_column<Quantity::variance>(units, w);
+    case Quantity::std:
+      return fast_column<Quantity::std>(units, w);
+    case Quantity::mean_abs:
+      return fast_column<Quantity::mean_abs>(units, w);
+    case Quantity::mean_and_variance:
+      return fast_column<Quantity::mean_and_variance>(units, w);
+    case Quantity::sampling:
+      return fast_column<Quantity::sampling>(units, w);
+  }
+  return true;
 }
 
 // Runs fast_column over every column of the inputs, then store(j, workspace) writes column j and
