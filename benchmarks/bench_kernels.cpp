@@ -182,17 +182,23 @@ void bench_scalar(const char* scalar, const Options& options, int threads, std::
   };
 
   const auto& layer = problem.typical;
-  add("energies", [&] { drelu::energies(layer, inputs, out); }, "stream", stream);
-  add("cgfs", [&] { drelu::cgfs(layer, inputs, out); }, "softplus", softplus);
-  add("mean_from_inputs", [&] { drelu::mean_from_inputs(layer, inputs, out); }, "softplus",
+  add(
+      "energies", [&] { drelu::energies(layer, inputs, out); }, "stream", stream);
+  add(
+      "cgfs", [&] { drelu::cgfs(layer, inputs, out); }, "softplus", softplus);
+  add(
+      "mean_from_inputs", [&] { drelu::mean_from_inputs(layer, inputs, out); }, "softplus",
       softplus);
-  add("var_from_inputs", [&] { drelu::var_from_inputs(layer, inputs, out); }, "softplus",
-      softplus);
-  add("meanvar_from_inputs", [&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); },
+  add(
+      "var_from_inputs", [&] { drelu::var_from_inputs(layer, inputs, out); }, "softplus", softplus);
+  add(
+      "meanvar_from_inputs", [&] { drelu::meanvar_from_inputs(layer, inputs, out, out2); },
       "softplus", softplus);
-  add("sample_from_inputs", [&] { drelu::sample_from_inputs(layer, inputs, rng, out); },
+  add(
+      "sample_from_inputs", [&] { drelu::sample_from_inputs(layer, inputs, rng, out); },
       "std::normal", normal);
-  add("sample_from_inputs (far tails)",
+  add(
+      "sample_from_inputs (far tails)",
       [&] { drelu::sample_from_inputs(problem.far_tail, inputs, rng, out); }, "std::normal",
       normal);
 }

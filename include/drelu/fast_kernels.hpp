@@ -53,7 +53,9 @@ using PacketD = simd::Packet<double>;
 inline constexpr int kLanes = simd::lanes<double>;
 
 // Rows rounded up to whole packets; the padding rows hold a harmless unit and input.
-inline Eigen::Index padded_rows(Eigen::Index n) { return (n + kLanes - 1) / kLanes * kLanes; }
+inline Eigen::Index padded_rows(Eigen::Index n) {
+  return (n + kLanes - 1) / kLanes * kLanes;
+}
 
 // One side of every unit, with what the kernels need hoisted out of the batch loop. The
 // negative side is mirrored: its t is −(θ⁻ + I).
@@ -75,7 +77,9 @@ struct FastUnits {
 
 // The fast path's domain for a scale: 1/(2g) and 1/sqrt(g) stay normal doubles, far from both
 // ends of the range.
-inline bool usable_scale(double g) { return g >= 1e-290 && g <= 1e290; }
+inline bool usable_scale(double g) {
+  return g >= 1e-290 && g <= 1e290;
+}
 
 inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma, double sign,
                                       Eigen::Index padded) {
@@ -208,7 +212,8 @@ DRELU_ALWAYS_INLINE void store(ColumnD& c, Eigen::Index i, const P& x) {
 // t, a, b = |a|, q, e = exp(−q), y and the mean gap m(b) of one side at rows [i, i + lanes).
 // The Mills ratio R = 1/(b + m) is formed as den/(b den + num) with m = num/den: one division.
 template <class P>
-DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i, const P& input, bool mirrored) {
+DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i, const P& input,
+                                        bool mirrored) {
   namespace ei = simd::ei;
   using simd::broadcast;
   constexpr double sqrt_2pi_hi = 2.50662827463100069e+00;
@@ -226,11 +231,10 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   s.transformed = simd::transformed(s.b);
   s.gap_numerator = simd::mean_gap_numerator(s.transformed);
   s.gap_denominator = simd::mean_gap_denominator(s.b);
-  const P mills =
-      ei::pdiv(s.gap_denominator, ei::pmadd(s.b, s.gap_denominator, s.gap_numerator));
+  const P mills = ei::pdiv(s.gap_denominator, ei::pmadd(s.b, s.gap_denominator, s.gap_numerator));
   s.negative = ei::pcmp_lt(s.a, zero);
-  const P negative_mass =
-      ei::padd(ei::psub(broadcast<P>(sqrt_2pi_hi), ei::pmul(s.e, mills)), broadcast<P>(sqrt_2pi_lo));
+  const P negative_mass = ei::padd(ei::psub(broadcast<P>(sqrt_2pi_hi), ei::pmul(s.e, mills)),
+                                   broadcast<P>(sqrt_2pi_lo));
   s.mass = ei::pselect(s.negative, negative_mass, mills);  // y sqrt(g)
   s.y = ei::pmul(s.mass, inv_sqrt_g);
   return s;
@@ -302,8 +306,8 @@ DRELU_ALWAYS_INLINE P weights_cgf(const Weights<P>& w) {
     const P alternative =
         ei::padd(w.q_small, ei::plog(ei::pmul(w.y_small, ei::padd(one, ei::pdiv(one, r)))));
     const P big_base = ei::padd(w.q_big, ei::plog(ei::pmul(w.y_big, ei::padd(one, r))));
-    cgf = ei::pselect(small_dominates, ei::pselect(ei::pcmp_lt(one, r), alternative, big_base),
-                      cgf);
+    cgf =
+        ei::pselect(small_dominates, ei::pselect(ei::pcmp_lt(one, r), alternative, big_base), cgf);
   }
   return cgf;
 }
@@ -311,8 +315,7 @@ DRELU_ALWAYS_INLINE P weights_cgf(const Weights<P>& w) {
 // The side probabilities y_big/total and y_small x/total; where y_small x is below 2^-900
 // (possibly rounded to a subnormal while its probability is not), 1/(1 + r) and r/(1 + r).
 template <class P>
-DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positive,
-                                               P& p_negative) {
+DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positive, P& p_negative) {
   namespace ei = simd::ei;
   const P one = simd::broadcast<P>(1.0);
   const P inverse_total = ei::pdiv(one, ei::padd(w.y_big, w.small));
@@ -352,8 +355,8 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
         ei::pselect(near_zero, simd::negative_truncated_variance(s.a), negative_variance);
   }
   const P positive_variance = simd::truncated_variance(s.b, s.transformed);
-  variance = ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance),
-                      load<P>(p.inv_g, i));
+  variance =
+      ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance), load<P>(p.inv_g, i));
 }
 
 // Lanes of one packet that need more than the packet path: `far` ones are recomputed by the
@@ -383,9 +386,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   const P outside = ei::pnot(ei::pand(ei::pcmp_lt(pos.b, limit), ei::pcmp_lt(neg.b, limit)));
   // Lanes for the exact path: b out of the domain, input not finite, q overflowed (t² beyond
   // the double range), or both exponents too large for d to be resolved.
-  P review =
-      ei::por(ei::por(outside, not_finite(input)),
-              ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
+  P review = ei::por(ei::por(outside, not_finite(input)),
+                     ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
   store(w.exact_row, i, ei::pand(review, one));
   if constexpr (Q == Quantity::cgf) {
     const P cgf = weights_cgf(weights);
@@ -408,8 +410,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
     store(w.a_n, i, neg.a);
     return {weights.far, ei::por(review, ei::por(not_finite(p_pos), not_finite(p_neg)))};
   }
-  constexpr bool with_variance = Q == Quantity::variance || Q == Quantity::std ||
-                             Q == Quantity::mean_and_variance;
+  constexpr bool with_variance =
+      Q == Quantity::variance || Q == Quantity::std || Q == Quantity::mean_and_variance;
   P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
   side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
   side_moments(units.negative, i, neg, with_variance, mean_n, var_n);

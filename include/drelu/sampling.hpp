@@ -137,8 +137,8 @@ void choose_sides(const FastUnits& units, const FastWorkspace& w, Eigen::Index i
   store(s.g, i, choose(units.positive.g, units.negative.g));
   store(s.sqrt_g, i, choose(units.positive.sqrt_g, units.negative.sqrt_g));
   const P representable = ei::pcmp_lt(simd::broadcast<P>(0.5), ei::padd(p, n));  // not NaN
-  const P excluded = ei::por(ei::pnot(representable),
-                             ei::por(not_finite(load<P>(w.input, i)), not_finite(p)));
+  const P excluded =
+      ei::por(ei::pnot(representable), ei::por(not_finite(load<P>(w.input, i)), not_finite(p)));
   store(s.excluded, i,
         ei::pand(ei::por(excluded, ei::pcmp_lt(simd::broadcast<P>(0.0), load<P>(w.exact_row, i))),
                  simd::broadcast<P>(1.0)));
