@@ -211,7 +211,7 @@ DRELU_ALWAYS_INLINE void store(ColumnD& c, Eigen::Index i, const P& x) {
 
 // t, a, b = |a|, q, e = exp(−q), y and the mean gap m(b) of one side at rows [i, i + lanes).
 // The Mills ratio R = 1/(b + m) is formed as den/(b den + num) with m = num/den: one division.
-template <class P>
+template <class Fits, class P>
 DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i, const P& input,
                                         bool mirrored) {
   namespace ei = simd::ei;
@@ -229,7 +229,7 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   s.q = ei::pmul(ei::pmul(positive_t, positive_t), load<P>(p.half_inv_g, i));
   s.e = ei::pexp(ei::pnegate(s.q));
   s.transformed = simd::transformed(s.b);
-  s.gap_numerator = simd::mean_gap_numerator(s.transformed);
+  s.gap_numerator = simd::mean_gap_numerator<Fits>(s.transformed);
   s.gap_denominator = simd::mean_gap_denominator(s.b);
   const P mills = ei::pdiv(s.gap_denominator, ei::pmadd(s.b, s.gap_denominator, s.gap_numerator));
   s.negative = ei::pcmp_lt(s.a, zero);
@@ -337,7 +337,7 @@ DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positiv
 // lanes with a < 0 the gap is λ + b, λ = φ(b)/Φ(b) = e/(y sqrt(g)); one division gives λ or m.
 // The variance there is 1 − λ (λ + b) from a = −1 down (cancellation at most 0.6), and the fit
 // of v on [−1, 0) above.
-template <class P>
+template <class Fits, class P>
 DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s,
                                       bool with_variance, P& mean, P& variance) {
   namespace ei = simd::ei;
@@ -352,9 +352,9 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
   const P near_zero = ei::pand(s.negative, ei::pcmp_lt(broadcast<P>(-1.0), s.a));
   if (ei::predux_any(near_zero)) {
     negative_variance =
-        ei::pselect(near_zero, simd::negative_truncated_variance(s.a), negative_variance);
+        ei::pselect(near_zero, simd::negative_truncated_variance<Fits>(s.a), negative_variance);
   }
-  const P positive_variance = simd::truncated_variance(s.b, s.transformed);
+  const P positive_variance = simd::truncated_variance<Fits>(s.b, s.transformed);
   variance =
       ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance), load<P>(p.inv_g, i));
 }
@@ -374,12 +374,12 @@ DRELU_ALWAYS_INLINE P not_finite(const P& x) {
 }
 
 // The quantity at rows [i, i + lanes) of the workspace's column.
-template <Quantity Q, class P>
+template <Quantity Q, class Fits, class P>
 LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspace& w) {
   namespace ei = simd::ei;
   const P input = load<P>(w.input, i);
-  const Side<P> pos = side_values(units.positive, i, input, false);
-  const Side<P> neg = side_values(units.negative, i, input, true);
+  const Side<P> pos = side_values<Fits>(units.positive, i, input, false);
+  const Side<P> neg = side_values<Fits>(units.negative, i, input, true);
   const Weights<P> weights = side_weights(pos, neg);
   const P one = simd::broadcast<P>(1.0);
   const P limit = simd::broadcast<P>(1e100);
@@ -413,8 +413,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   constexpr bool with_variance =
       Q == Quantity::variance || Q == Quantity::std || Q == Quantity::mean_and_variance;
   P mean_p = ei::pzero(input), var_p = mean_p, mean_n = mean_p, var_n = mean_p;
-  side_moments(units.positive, i, pos, with_variance, mean_p, var_p);
-  side_moments(units.negative, i, neg, with_variance, mean_n, var_n);
+  side_moments<Fits>(units.positive, i, pos, with_variance, mean_p, var_p);
+  side_moments<Fits>(units.negative, i, neg, with_variance, mean_n, var_n);
   // A side whose probability left the double range (below 2^-1000) while its moments exceed the
   // other side's by more than 2^900, so that its share may still show: exact.
   const P lost = ei::pcmp_lt(ei::pmin(p_pos, p_neg), simd::broadcast<P>(0x1p-1000));
@@ -470,46 +470,53 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
 // Quantity::mean_and_variance; the side probabilities, t and a for Quantity::sampling). Returns
 // whether some row needs a review for the exact path. One instantiation per quantity, so that
 // each kernel is compiled for what it computes.
-template <Quantity Q>
+template <Quantity Q, class Fits>
 bool fast_column(const FastUnits& units, FastWorkspace& w) {
   PacketD review = simd::ei::pzero(PacketD());
   for (Eigen::Index i = 0; i < w.input.size(); i += kLanes) {
-    const LaneFlags<PacketD> flags = packet_quantity<Q, PacketD>(units, i, w);
+    const LaneFlags<PacketD> flags = packet_quantity<Q, Fits, PacketD>(units, i, w);
     review = simd::ei::por(review, flags.review);
     if constexpr (kLanes > 1) {
       if (!simd::ei::predux_any(flags.far)) continue;
       for (Eigen::Index k = i; k < i + kLanes; ++k) {
         review = simd::ei::por(
-            review, simd::broadcast<PacketD>(packet_quantity<Q, double>(units, k, w).review));
+            review, simd::broadcast<PacketD>(packet_quantity<Q, Fits, double>(units, k, w).review));
       }
     }
   }
   return simd::ei::predux_any(review);
 }
 
-inline bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
+template <class Fits>
+bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
   switch (quantity) {
     case Quantity::cgf:
-      return fast_column<Quantity::cgf>(units, w);
+      return fast_column<Quantity::cgf, Fits>(units, w);
     case Quantity::prob_positive:
-      return fast_column<Quantity::prob_positive>(units, w);
+      return fast_column<Quantity::prob_positive, Fits>(units, w);
     case Quantity::prob_negative:
-      return fast_column<Quantity::prob_negative>(units, w);
+      return fast_column<Quantity::prob_negative, Fits>(units, w);
     case Quantity::mean:
-      return fast_column<Quantity::mean>(units, w);
+      return fast_column<Quantity::mean, Fits>(units, w);
     case Quantity::variance:
-      return fast_column<Quantity::variance>(units, w);
+      return fast_column<Quantity::variance, Fits>(units, w);
     case Quantity::std:
-      return fast_column<Quantity::std>(units, w);
+      return fast_column<Quantity::std, Fits>(units, w);
     case Quantity::mean_abs:
-      return fast_column<Quantity::mean_abs>(units, w);
+      return fast_column<Quantity::mean_abs, Fits>(units, w);
     case Quantity::mean_and_variance:
-      return fast_column<Quantity::mean_and_variance>(units, w);
+      return fast_column<Quantity::mean_and_variance, Fits>(units, w);
     case Quantity::sampling:
-      return fast_column<Quantity::sampling>(units, w);
+      return fast_column<Quantity::sampling, Fits>(units, w);
   }
   return true;
 }
+
+// The coefficient set of a layer: float layers, whose results are rounded to float, use the
+// lower-degree fits.
+template <class Layer>
+using FitsFor = std::conditional_t<std::is_same<typename Layer::Scalar, float>::value,
+                                   simd::FloatLayerFits, simd::DoubleFits>;
 
 // Runs fast_column over every column of the inputs, then store(j, workspace) writes column j and
 // exact(i, j, unit) overwrites the elements the fast path leaves out (irregular units,
@@ -525,7 +532,7 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
   for (Eigen::Index j = 0; j < inputs.cols(); ++j) {
     FastWorkspace& w = thread_workspace(n);
     w.input.head(n) = inputs.col(j).array().template cast<double>();
-    const bool review = fast_column(units, quantity, w);
+    const bool review = fast_column<FitsFor<Layer>>(units, quantity, w);
     store(j, w);
     for (Eigen::Index i : units.irregular) exact(i, j, units.exact.unit(i, w.input(i)));
     if (!review) continue;

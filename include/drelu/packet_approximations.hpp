@@ -4,6 +4,8 @@
 //   mean gap            m(b) (b + 1.25)   = sum c_k y^k
 //   truncated variance  v(b) (b + 1.625)^2 = sum c_k y^k
 // and, for -1 <= a < 0, v(a) = sum c_k x^k with x = a + 1/2.
+// The sets without a suffix target 2^-56 (double results); the *_float_layers sets target
+// 2^-32, far below a float ulp, with lower degrees (float layers, computed in double).
 // Each fit: its degree, the maximum relative error of the interpolant and of the
 // polynomial with the rounded coefficients (exact evaluation) at 605 points of [-1, 1).
 #pragma once
@@ -16,7 +18,7 @@ inline constexpr double transform_center = 4.00000000000000000e+00;
 inline constexpr double mean_gap_shift = 1.25000000000000000e+00;
 inline constexpr double truncated_variance_shift = 1.62500000000000000e+00;
 
-// mean gap: degree 28, interpolant 2^-56.14, rounded coefficients 2^-55.13
+// mean gap: degree 28, error 2^-56.14 (rounded coefficients 2^-55.13)
 // {c0_hi, c0_lo, c1, ..., c28}
 inline constexpr double mean_gap[30] = {
     1.18443750856972319e+00, -5.33588740478162345e-17, -1.55402056775981595e-01,
@@ -31,7 +33,7 @@ inline constexpr double mean_gap[30] = {
     -7.01196219054480022e-08, 2.73050515964406487e-09, 6.51970303363310442e-09,
 };
 
-// truncated variance: degree 31, interpolant 2^-56.89, rounded coefficients 2^-53.73
+// truncated variance: degree 31, error 2^-56.89 (rounded coefficients 2^-53.73)
 // {c0_hi, c0_lo, c1, ..., c31}
 inline constexpr double truncated_variance[33] = {
     1.47675777741845038e+00, 5.10004410533278155e-17, -3.19330431483002275e-01,
@@ -47,7 +49,7 @@ inline constexpr double truncated_variance[33] = {
     5.57708553959347982e-08, -5.26392473269002578e-08, -2.75652380112841113e-09,
 };
 
-// truncated variance, a in [-1, 0): degree 16, interpolant 2^-59.05, rounded coefficients 2^-55.47
+// variance on [-1, 0): degree 16, error 2^-59.05 (rounded coefficients 2^-55.47)
 // {c0_hi, c0_lo, c1, ..., c16}
 inline constexpr double negative_truncated_variance[18] = {
     4.86175435696367120e-01, -1.65261042277062116e-17, -2.70990124468707794e-01,
@@ -56,6 +58,39 @@ inline constexpr double negative_truncated_variance[18] = {
     -5.33259919421899341e-06, 5.96410498076794317e-05, -1.77447224011265873e-05,
     -1.71866761421407741e-06, 2.63388465714493838e-06, -5.99816960454074316e-07,
     -1.23925261410358757e-07, 9.92089852618761410e-08, -1.41855056234546997e-08,
+};
+
+// mean gap, float layers: degree 17, error 2^-34.65 (rounded coefficients 2^-34.65)
+// {c0_hi, c0_lo, c1, ..., c17}
+inline constexpr double mean_gap_float_layers[19] = {
+    1.18443750855792995e+00, 5.07415827180333747e-17, -1.55402056814637091e-01,
+    -1.42598708605324115e-01, 1.82481263403597244e-01, -6.75005871531182827e-02,
+    -2.53968054517820334e-02, 3.23607927062219622e-02, -2.76661452644638879e-03,
+    -1.00988802553249948e-02, 3.67251380468559341e-03, 2.50146439972394503e-03,
+    -1.73220003660748759e-03, -4.83831596834854917e-04, 5.91922803065225364e-04,
+    6.41834292817124099e-05, -1.44656885987632983e-04, -4.09097493682869724e-06,
+    1.87832335916424851e-05,
+};
+
+// truncated variance, float layers: degree 19, error 2^-33.67 (rounded coefficients 2^-33.67)
+// {c0_hi, c0_lo, c1, ..., c19}
+inline constexpr double truncated_variance_float_layers[21] = {
+    1.47675777746637737e+00, -2.72198107530584518e-17, -3.19330431521703928e-01,
+    -5.63424448163734493e-01, 5.46489296616603393e-01, 7.00782062987186788e-03,
+    -2.80278810948684176e-01, 1.10897038588416708e-01, 8.98695509883854909e-02,
+    -7.74849895204106215e-02, -1.70951221385472127e-02, 3.63060148054237530e-02,
+    -1.14447597525182943e-03, -1.36019659013088406e-02, 2.76123878204657296e-03,
+    4.12318990454983193e-03, -1.39714268410678585e-03, -9.12608191817333042e-04,
+    4.06861173567734573e-04, 1.07627219328264472e-04, -5.64211177144510211e-05,
+};
+
+// variance on [-1, 0), float layers: degree 9, error 2^-33.42 (rounded coefficients 2^-33.42)
+// {c0_hi, c0_lo, c1, ..., c9}
+inline constexpr double negative_truncated_variance_float_layers[11] = {
+    4.86175435665599232e-01, 7.42812020457702961e-18, -2.70990124472652916e-01,
+    4.40839071230407567e-02, 1.85648493076289271e-02, -1.09059667343953896e-02,
+    7.98709747916561460e-04, 1.18584266367694098e-03, -4.66788389404245167e-04,
+    -1.57652482066504900e-05, 5.84230626039639977e-05,
 };
 
 }  // namespace packet

@@ -86,12 +86,29 @@ P transformed(const P& b) {
   return ei::pdiv(ei::psub(b, center), ei::padd(b, center));
 }
 
+// The coefficient sets of packet_approximations.hpp: full double accuracy, and the lower-degree
+// set for float layers (relative error 2^-32, computed in double, rounded to float at the end).
+struct DoubleFits {
+  static constexpr const auto& mean_gap = special::packet::mean_gap;
+  static constexpr const auto& truncated_variance = special::packet::truncated_variance;
+  static constexpr const auto& negative_truncated_variance =
+      special::packet::negative_truncated_variance;
+};
+
+struct FloatLayerFits {
+  static constexpr const auto& mean_gap = special::packet::mean_gap_float_layers;
+  static constexpr const auto& truncated_variance =
+      special::packet::truncated_variance_float_layers;
+  static constexpr const auto& negative_truncated_variance =
+      special::packet::negative_truncated_variance_float_layers;
+};
+
 // The mean gap m(b) = E[Y − b | Y > b] of a standard normal Y, for b >= 0, as the quotient
 // numerator/denominator (the kernels divide once, after choosing between this and another
 // quotient), given y.
-template <class P>
+template <class Fits, class P>
 P mean_gap_numerator(const P& y) {
-  return flat_polynomial(special::packet::mean_gap, y);
+  return flat_polynomial(Fits::mean_gap, y);
 }
 
 template <class P>
@@ -100,18 +117,16 @@ P mean_gap_denominator(const P& b) {
 }
 
 // The truncated variance v(b) = Var[Y | Y > b], for b >= 0, given y.
-template <class P>
+template <class Fits, class P>
 P truncated_variance(const P& b, const P& y) {
   const P shifted = ei::padd(b, broadcast<P>(special::packet::truncated_variance_shift));
-  return ei::pdiv(flat_polynomial(special::packet::truncated_variance, y),
-                  ei::pmul(shifted, shifted));
+  return ei::pdiv(flat_polynomial(Fits::truncated_variance, y), ei::pmul(shifted, shifted));
 }
 
 // The truncated variance v(a) for −1 <= a < 0, where 1 − λ (λ − a) would cancel.
-template <class P>
+template <class Fits, class P>
 P negative_truncated_variance(const P& a) {
-  return flat_polynomial(special::packet::negative_truncated_variance,
-                         ei::padd(a, broadcast<P>(0.5)));
+  return flat_polynomial(Fits::negative_truncated_variance, ei::padd(a, broadcast<P>(0.5)));
 }
 
 }  // namespace simd

@@ -163,7 +163,7 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
     FastWorkspace& w = thread_workspace(rows);
     SamplingWorkspace& s = thread_sampling_workspace(rows);
     w.input.head(rows) = inputs.col(j).array().template cast<double>();
-    fast_column<Quantity::sampling>(units, w);
+    fast_column<Quantity::sampling, FitsFor<Layer>>(units, w);
     // The draw loops work on local copies of the stream, which stay in registers; unit_draw
     // (not inlined) takes the stream itself.
     random::Stream local = stream;
