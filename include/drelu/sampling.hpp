@@ -42,11 +42,12 @@ inline double exponential_proposal_draw(double t, double g, double sqrt_g, Strea
   // sqrt(t² + 4g) without hypot's cost where the squares cannot overflow.
   const bool moderate = std::abs(t) < 1e150 && g < 1e300;
   const double root = moderate ? std::sqrt(t * t + 4.0 * g) : std::hypot(t, 2.0 * sqrt_g);
-  const double rate = (root - t) / 2.0;
+  const double inverse_rate = 1.0 / (0.5 * root - 0.5 * t);  // halves: no overflow
+  const double half_g = g / 2.0;
   for (;;) {
     const double e = exponential(stream);
-    const double excess = (e - 1.0) / rate;  // (Y - α) / sqrt(g)
-    if (exponential(stream) >= excess * excess * g / 2.0) return e / rate;
+    const double excess = (e - 1.0) * inverse_rate;  // (Y - α) / sqrt(g)
+    if (exponential(stream) >= excess * excess * half_g) return e * inverse_rate;
   }
 }
 
