@@ -77,7 +77,7 @@ const std::vector<Unit> kExtremeUnits = {
     {-1.7e308, 1.7e308, 1.0, 1.0},
     {-1e200, 1e200, 1.0, 1.0},  // variance 2e-400 underflows
     {1e300, 0.0, 1e-300, 1.0},  // cgf and mean overflow
-    // Both exponents q near 1e20: their difference is not resolved in double.
+    // Both exponents q near 1e20: q⁺ − q⁻ from exponents as pairs of doubles.
     {1.01264788843857e-80, -1.062501218460083e+125, 5.1272787297970316e-181,
      5.6445441961475198e+229},
     {35547317023.192986, -21821437873.81414, 6.3178642954088575, 2.3808757544036507},
@@ -95,6 +95,14 @@ const std::vector<Unit> kExtremeUnits = {
     {-0x1.ec8c8c35ee8b7p-480, -0x1.5319b4bf5aa54p+487, 0x1.f2f5c7a1a488ep-961,
      0x1.485ce9e7a065ep+963},
     {1e-12, -5.0, 1.0, 1.0},  // a just below 0: the variance's fit on [-1, 0)
+};
+
+// Nearly equal side weights with both q = t²/(2g) near 1e9 to 1e12 (found by an adversarial
+// search over ulp neighbours): a rounded q⁺ − q⁻ is off by about u q, which shows in the
+// variance at second order, where a first-order condition number does not see it.
+const std::vector<Unit> kEqualWeightUnits = {
+    {0x1.20b6b38ed7f45p+14, -0x1.32e716a0dea19p+16, 0x1.baeda3d77d43dp-7, 0x1.f47ed1e3bbdfcp-3},
+    {0x1.aeb785e3210ddp+26, -0x1.1c6ddbfb727cep+22, 0x1.d26ffaf177be9p+16, 0x1.96ce6edf514fdp+7},
 };
 
 }  // namespace
@@ -126,6 +134,27 @@ TEST_CASE("the fast kernel agrees with the exact path at the extremes", "[fast]"
       check_agrees(
           u, rows, row, [&](const auto& l) { return at(drelu::meanvar_from_inputs(l).variance); },
           "meanvar variance");
+    }
+  }
+}
+
+TEST_CASE("the variance of nearly equal weights with huge exponents keeps its digits", "[fast]") {
+  // The long double path agrees with mpmath to 1e-18 on these units (712739153879.516613 and
+  // 142279211.623985213); the bound, 16 u, is below the contract's 16 max(1, cond) u.
+  for (const Unit& u : kEqualWeightUnits) {
+    for (const Eigen::Index rows : {1, 5}) {
+      const Eigen::Index row = rows / 2;
+      const long double exact =
+          drelu::var_from_inputs(layer_with<long double>(u, rows, row))(row, 0);
+      const auto layer = layer_with<double>(u, rows, row);
+      const double fast[] = {drelu::var_from_inputs(layer)(row, 0),
+                             drelu::meanvar_from_inputs(layer).variance(row, 0),
+                             std::pow(drelu::std_from_inputs(layer)(row, 0), 2.0)};
+      for (const double value : fast) {
+        INFO("unit " << u.theta_p << ", " << u.theta_n << ": fast " << value << ", exact "
+                     << double(exact));
+        CHECK(std::fabs(value - exact) <= 16 * 0x1p-53L * exact);
+      }
     }
   }
 }

@@ -18,9 +18,9 @@
 // Elements the packets cannot represent take other paths: where e^(−d) falls below Eigen's
 // packet exp range (d > 700) the element is recomputed with the scalar instantiation of the same
 // code (std::exp, full range); units with γ outside [1e-290, 1e290] or θ infinite, inputs that
-// are not finite, b beyond 1e100, q beyond the double range, both q beyond 2^40 (where their
-// difference d is not resolved), results that left the double range on the way and standard
-// deviations below 1.5e-154 take the exact scalar path of unit.hpp in long double.
+// are not finite, b beyond 1e100, q beyond the double range, results that left the double range
+// on the way and standard deviations below 1.5e-154 take the exact scalar path of unit.hpp in
+// long double. Where both q exceed 2^20, d comes from exponents formed as pairs of doubles.
 #pragma once
 
 #include <Eigen/Core>
@@ -249,15 +249,17 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
 // side's weight relative to the big one's.
 template <class P>
 struct Weights {
-  P big_is_positive, q_big, q_small, y_big, y_small, x, small, far, uncertain;
+  P big_is_positive, q_big, q_small, d, y_big, y_small, x, small, far;
 };
 
+// d_signed = q⁺ − q⁻, from the rounded q or, where both are large, from exponent_difference.
 template <class P>
-DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& neg) {
+DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& neg,
+                                            const P& d_signed) {
   namespace ei = simd::ei;
   using simd::broadcast;
   Weights<P> w;
-  w.big_is_positive = ei::pcmp_le(neg.q, pos.q);
+  w.big_is_positive = ei::pcmp_le(ei::pzero(d_signed), d_signed);
   const auto big_small = [&](const P& positive, const P& negative, P& big, P& small) {
     big = ei::pselect(w.big_is_positive, positive, negative);
     small = ei::pselect(w.big_is_positive, negative, positive);
@@ -266,15 +268,62 @@ DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& n
   big_small(pos.q, neg.q, w.q_big, w.q_small);
   big_small(pos.e, neg.e, e_big, e_small);
   big_small(pos.y, neg.y, w.y_big, w.y_small);
-  const P d = ei::psub(w.q_big, w.q_small);
-  w.far = ei::pcmp_lt(broadcast<P>(700.0), d);
-  // Both exponents beyond 2^40: d, a difference of two rounded q, may be off by more than 1e-3.
-  w.uncertain = ei::pcmp_lt(broadcast<P>(0x1p40), w.q_small);
+  w.d = ei::pabs(d_signed);
+  w.far = ei::pcmp_lt(broadcast<P>(700.0), w.d);
   w.x = ei::pdiv(e_big, e_small);
   const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.q_big);
-  if (ei::predux_any(deep)) w.x = ei::pselect(deep, ei::pexp(ei::pnegate(d)), w.x);
+  if (ei::predux_any(deep)) w.x = ei::pselect(deep, ei::pexp(ei::pnegate(w.d)), w.x);
   w.small = ei::pmul(w.y_small, w.x);
   return w;
+}
+
+// q = t²/(2g) of one side, t = base + shift, as an unevaluated sum hi + lo accurate to about u²
+// relative: t by a two-sum, t² by a two-product (std::fma, exact with or without hardware fma),
+// the division with its exact remainder.
+inline void exact_exponent(double base, double shift, double g, double& hi, double& lo) {
+  const double t = base + shift;
+  const double shift_part = t - base;
+  const double t_error = (base - (t - shift_part)) + (shift - shift_part);
+  const double square = t * t;
+  const double square_error = std::fma(t, t, -square) + 2 * t * t_error;
+  const double two_g = 2 * g;
+  hi = square / two_g;
+  lo = (std::fma(-hi, two_g, square) + square_error) / two_g;
+}
+
+// q⁺ − q⁻ of one row, accurate to a few u of |q⁺ − q⁻| however large q⁺ and q⁻ are (their
+// rounded difference is off by about u q, which near equal weights shows in the variance at
+// second order).
+inline double exponent_difference(const FastUnits& units, Eigen::Index row, double input) {
+  double positive_hi, positive_lo, negative_hi, negative_lo;
+  exact_exponent(units.positive.sign_theta(row), input, units.positive.g(row), positive_hi,
+                 positive_lo);
+  exact_exponent(units.negative.sign_theta(row), -input, units.negative.g(row), negative_hi,
+                 negative_lo);
+  return (positive_hi - negative_hi) + (positive_lo - negative_lo);
+}
+
+// q⁺ − q⁻ at rows [i, i + lanes): rounded, except on the lanes where both q exceed 2^20.
+template <class P>
+DRELU_ALWAYS_INLINE P exponent_differences(const FastUnits& units, Eigen::Index i,
+                                           const FastWorkspace& w, const Side<P>& pos,
+                                           const Side<P>& neg) {
+  namespace ei = simd::ei;
+  const P rounded = ei::psub(pos.q, neg.q);
+  const P large = ei::pcmp_lt(simd::broadcast<P>(0x1p20), ei::pmin(pos.q, neg.q));
+  if (!ei::predux_any(large)) return rounded;
+  if constexpr (simd::is_scalar<P>) {
+    return exponent_difference(units, i, w.input(i));
+  } else {
+    constexpr int lanes = ei::unpacket_traits<P>::size;
+    double d[lanes], flag[lanes];
+    ei::pstoreu(d, rounded);
+    ei::pstoreu(flag, large);
+    for (int k = 0; k < lanes; ++k) {
+      if (flag[k] != 0) d[k] = exponent_difference(units, i + k, w.input(i + k));
+    }
+    return ei::ploadu<P>(d);
+  }
 }
 
 // r = y_small x / y_big, the small side's weight relative to the big side's, where y_small x
@@ -283,8 +332,7 @@ template <class P>
 DRELU_ALWAYS_INLINE P relative_weight(const Weights<P>& w) {
   const P ratio = simd::ei::pdiv(w.y_small, w.y_big);
   if constexpr (simd::is_scalar<P>) {
-    const P d = w.q_big - w.q_small;
-    if (d > 700) return std::exp(std::log(ratio) - d);
+    if (w.d > 700) return std::exp(std::log(ratio) - w.d);
   }
   return simd::ei::pmul(ratio, w.x);
 }
@@ -380,14 +428,14 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   const P input = load<P>(w.input, i);
   const Side<P> pos = side_values<Fits>(units.positive, i, input, false);
   const Side<P> neg = side_values<Fits>(units.negative, i, input, true);
-  const Weights<P> weights = side_weights(pos, neg);
+  const Weights<P> weights = side_weights(pos, neg, exponent_differences(units, i, w, pos, neg));
   const P one = simd::broadcast<P>(1.0);
   const P limit = simd::broadcast<P>(1e100);
   const P outside = ei::pnot(ei::pand(ei::pcmp_lt(pos.b, limit), ei::pcmp_lt(neg.b, limit)));
   // Lanes for the exact path: b out of the domain, input not finite, q overflowed (t² beyond
-  // the double range), or both exponents too large for d to be resolved.
-  P review = ei::por(ei::por(outside, not_finite(input)),
-                     ei::por(ei::por(not_finite(pos.q), not_finite(neg.q)), weights.uncertain));
+  // the double range).
+  P review =
+      ei::por(ei::por(outside, not_finite(input)), ei::por(not_finite(pos.q), not_finite(neg.q)));
   store(w.exact_row, i, ei::pand(review, one));
   if constexpr (Q == Quantity::cgf) {
     const P cgf = weights_cgf(weights);
