@@ -6,10 +6,10 @@
 //   a >= 0:  q = 0,        y = R(b)/sqrt(g)
 //   a <  0:  q = t²/(2g),  y = (sqrt(2π) − exp(−q) R(b))/sqrt(g)     (y in [1/2, 1] sqrt(2π/g))
 // where R = 1/(b + m(b)) is the Mills ratio and m the mean gap (packet_approximations.hpp).
-// With "big" the side of larger q and d = q_big − q_small, the side weights relative to the
-// big side are 1 and r = (y_small/y_big) e^(−d), and
-//   cgf = q_big + log(y_big (1 + r))      (or q_small + log(y_small (1 + 1/r)) where r > 1),
-// p_big = 1/(1 + r), p_small = r/(1 + r): no log-partition is rounded and then exponentiated,
+// With "big" the side of larger q, d = q_big − q_small and x = e^(−d),
+//   cgf = q_big + log(y_big + y_small x)   (from the small side where it dominates and x < 1/4),
+// p_big = y_big/S, p_small = y_small x/S, S = y_big + y_small x (through r = y_small x/y_big
+// where y_small x is tiny): no log-partition is rounded and then exponentiated,
 // so a weight keeps its relative accuracy whatever the scales. Side moments:
 //   a >= 0:  mean m(b)/sqrt(g),  variance v(b)/g
 //   a <  0:  mean (λ + b)/sqrt(g), variance (1 − λ (λ + b))/g,  λ = exp(−q)/(y sqrt(g))
