@@ -6,14 +6,12 @@
 // 2^-31 (2^22 u), far below float's 2^-24. The worst errors are printed.
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "catch.hpp"
 #include "drelu/packet_math.hpp"
+#include "tail_table.hpp"
 
 namespace {
 
@@ -24,27 +22,13 @@ struct Point {
   long double mills, gap, variance;
 };
 
+// The rows of tail_functions.csv in the kernels' domain, -1 <= a <= 1e100.
 std::vector<Point> read_points() {
-  std::ifstream in(std::string(DRELU_TEST_DATA_DIR) + "/tail_functions.csv");
-  REQUIRE(in.good());
   std::vector<Point> points;
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header) {
-      header = false;
-      continue;
+  for (const auto& row : drelu_test::read_tail_table()) {
+    if (row.a >= -1 && row.a <= 1e100) {
+      points.push_back({row.a, row.values[0], row.values[1], row.values[2]});
     }
-    std::stringstream fields(line);
-    std::string field;
-    long double values[4];
-    for (long double& value : values) {
-      REQUIRE(std::getline(fields, field, ','));
-      value = std::strtold(field.c_str(), nullptr);
-    }
-    const double a = static_cast<double>(values[0]);
-    if (a >= -1 && a <= 1e100) points.push_back({a, values[1], values[2], values[3]});
   }
   return points;
 }

@@ -15,42 +15,14 @@
 
 #include "catch.hpp"
 #include "drelu/tail_approximations.hpp"
+#include "tail_table.hpp"
 
 namespace {
 
 namespace fast = drelu::special::fast;
 
-struct TailRow {
-  double a;
-  long double values[6];  // R, m, v, log R, a m, a^2 v
-};
-
-std::vector<TailRow> read_tail_table() {
-  const std::string path = std::string(DRELU_TEST_DATA_DIR) + "/tail_functions.csv";
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::vector<TailRow> rows;
-  std::string line;
-  bool header = true;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    std::stringstream fields(line);
-    std::string field;
-    TailRow row{};
-    std::getline(fields, field, ',');
-    row.a = std::strtod(field.c_str(), nullptr);
-    for (long double& value : row.values) {
-      REQUIRE(std::getline(fields, field, ','));
-      value = std::strtold(field.c_str(), nullptr);
-    }
-    rows.push_back(row);
-  }
-  return rows;
-}
+using drelu_test::read_tail_table;
+using drelu_test::TailRow;
 
 // Error of got in ulps of the double nearest to ref (ref in long double: 11 more bits).
 long double ulp_error(double got, long double ref) {

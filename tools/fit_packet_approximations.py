@@ -133,6 +133,7 @@ def main():
         'namespace special {',
         'namespace packet {',
         '',
+        '// clang-format off',
         'inline constexpr double transform_center = %s;' % tails.literal(float(K)),
         'inline constexpr double mean_gap_shift = %s;' % tails.literal(float(SHIFT['m'])),
         'inline constexpr double truncated_variance_shift = %s;' % tails.literal(
@@ -144,7 +145,8 @@ def main():
         emit(lines, 'm', 'mean gap' + label, target, suffix)
         emit(lines, 'v', 'truncated variance' + label, target, suffix)
         emit(lines, 'n', 'variance on [-1, 0)' + label, target, suffix)
-    lines += ['}  // namespace packet', '}  // namespace special', '}  // namespace drelu']
+    lines += ['// clang-format on', '', '}  // namespace packet', '}  // namespace special',
+              '}  // namespace drelu']
     print('\n'.join(lines))
 
 

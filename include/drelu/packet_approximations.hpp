@@ -14,6 +14,7 @@ namespace drelu {
 namespace special {
 namespace packet {
 
+// clang-format off
 inline constexpr double transform_center = 4.00000000000000000e+00;
 inline constexpr double mean_gap_shift = 1.25000000000000000e+00;
 inline constexpr double truncated_variance_shift = 1.62500000000000000e+00;
@@ -92,6 +93,8 @@ inline constexpr double negative_truncated_variance_float_layers[11] = {
     7.98709747916561460e-04, 1.18584266367694098e-03, -4.66788389404245167e-04,
     -1.57652482066504900e-05, 5.84230626039639977e-05,
 };
+
+// clang-format on
 
 }  // namespace packet
 }  // namespace special
