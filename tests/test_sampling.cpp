@@ -412,13 +412,13 @@ TEST_CASE("ziggurat exponentials and normals follow their laws, tails included",
   // failure has probability below 1e-6 per check), on both sides of each ziggurat's base-layer
   // edge r (7.697 for the exponential, 3.654 for the normal) and far into the tails.
   drelu::random::Stream stream(20261204, 3);
-  const long n = 10000000;
+  constexpr long n = 10000000;
   std::vector<double> exponentials(static_cast<std::size_t>(n));
   std::vector<double> normals(static_cast<std::size_t>(n));
   for (double& e : exponentials) e = drelu::random::exponential(stream);
   for (double& z : normals) z = drelu::random::normal(stream);
-  const auto check_tail = [n](const std::vector<double>& draws, double x, LD probability,
-                              const char* what) {
+  const auto check_tail = [](const std::vector<double>& draws, double x, LD probability,
+                             const char* what) {
     const long count = std::count_if(draws.begin(), draws.end(), [x](double d) { return d > x; });
     const LD se = std::sqrt(n * probability * (1 - probability));
     INFO(what << " beyond " << x << ": " << count << " draws, expected "
