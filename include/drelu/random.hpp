@@ -82,52 +82,42 @@ inline double uniform_open(Stream& stream) {
 
 namespace detail {
 
-// Layer edges x[0..256] of the 256-layer ziggurat of exp(-x²/2), every layer of area
-// v = 0.0049286732339746553 (with the tail beyond r = 3.6541528853610088 in layer 0), and the
-// density at each edge. The constants r and v close the recursion
-// x[i+1] = sqrt(-2 log(v/x[i] + f(x[i]))) at x[256] = 0 (solved with mpmath at 30 digits).
-struct Ziggurat {
-  static constexpr double r = 3.6541528853610087716;
-  static constexpr double v = 0.0049286732339746553474;
+// Layer edges x[0..256] of a 256-layer ziggurat of a decreasing density f on [0, inf), and
+// the density at each edge: every layer has area v (layer 0 also holds the tail beyond r), so
+// x[i+1] = f⁻¹(v/x[i] + f(x[i])), which closes at x[256] = 0 for the right pair (r, v).
+struct ZigguratTable {
   std::array<double, 257> x;
   std::array<double, 257> f;
 
-  Ziggurat() {
-    x[0] = v / std::exp(-r * r / 2);
+  template <class Density, class Inverse>
+  ZigguratTable(double r, double v, Density density, Inverse inverse) {
+    x[0] = v / density(r);
     x[1] = r;
-    for (int i = 1; i < 255; ++i) {
-      x[i + 1] = std::sqrt(-2 * std::log(v / x[i] + std::exp(-x[i] * x[i] / 2)));
-    }
+    for (int i = 1; i < 255; ++i) x[i + 1] = inverse(v / x[i] + density(x[i]));
     x[256] = 0;
-    for (int i = 0; i <= 256; ++i) f[i] = std::exp(-x[i] * x[i] / 2);
+    for (int i = 0; i <= 256; ++i) f[i] = density(x[i]);
   }
 };
 
-inline const Ziggurat& ziggurat() {
-  static const Ziggurat table;
+// The normal ziggurat, of exp(-x²/2): v = 0.0049286732339746553, r = 3.6541528853610088
+// (solved with mpmath at 30 digits).
+inline constexpr double kNormalZigguratEdge = 3.6541528853610087716;
+
+inline const ZigguratTable& ziggurat() {
+  static const ZigguratTable table(
+      kNormalZigguratEdge, 0.0049286732339746553474, [](double x) { return std::exp(-x * x / 2); },
+      [](double y) { return std::sqrt(-2 * std::log(y)); });
   return table;
 }
 
-// The same for exp(-x): 256 layers of area v = 0.0039496598225815572 (tail beyond
-// r = 7.6971174701310497 in layer 0), edges x[i+1] = -log(v/x[i] + f(x[i])) closing at
-// x[256] = 0 (mpmath, 40 digits; the values of Marsaglia & Tsang 2000).
-struct ExponentialZiggurat {
-  static constexpr double r = 7.6971174701310497140;
-  static constexpr double v = 0.0039496598225815572200;
-  std::array<double, 257> x;
-  std::array<double, 257> f;
+// The exponential ziggurat, of exp(-x): v = 0.0039496598225815572, r = 7.6971174701310497
+// (mpmath, 40 digits; the values of Marsaglia & Tsang 2000).
+inline constexpr double kExponentialZigguratEdge = 7.6971174701310497140;
 
-  ExponentialZiggurat() {
-    x[0] = v / std::exp(-r);
-    x[1] = r;
-    for (int i = 1; i < 255; ++i) x[i + 1] = -std::log(v / x[i] + std::exp(-x[i]));
-    x[256] = 0;
-    for (int i = 0; i <= 256; ++i) f[i] = std::exp(-x[i]);
-  }
-};
-
-inline const ExponentialZiggurat& exponential_ziggurat() {
-  static const ExponentialZiggurat table;
+inline const ZigguratTable& exponential_ziggurat() {
+  static const ZigguratTable table(
+      kExponentialZigguratEdge, 0.0039496598225815572200, [](double x) { return std::exp(-x); },
+      [](double y) { return -std::log(y); });
   return table;
 }
 
@@ -168,7 +158,7 @@ inline double exponential(Stream& stream) {
     const double x = static_cast<double>(word >> 11) * 0x1.0p-53 * z.x[layer];
     if (x < z.x[layer + 1]) return offset + x;
     if (layer == 0) {
-      offset += detail::ExponentialZiggurat::r;
+      offset += detail::kExponentialZigguratEdge;
     } else if (detail::exponential_wedge_accepts(layer, x, uniform_open(stream))) {
       return offset + x;
     }
@@ -180,7 +170,7 @@ namespace detail {
 // The tail beyond r (Marsaglia 1964): r + x with x exponential of rate r, accepted with
 // probability exp(-x²/2).
 inline double normal_tail(Stream& stream) {
-  constexpr double r = Ziggurat::r;
+  constexpr double r = kNormalZigguratEdge;
   for (;;) {
     const double x = exponential(stream) / r;
     const double y = exponential(stream);
