@@ -2,31 +2,33 @@
 """Fit the branch-free approximations of include/drelu/packet_approximations.hpp.
 
 The packet kernels (fast_kernels.hpp) evaluate, for every element of a column at once, the
-mean gap m(b) = 1/R(b) - b and the truncated variance v(b) = 1 - m(b)/R(b) of a standard normal
-truncated to (b, inf), for every b >= 0 (R is the Mills ratio; see fit_tail_approximations.py).
-A single polynomial covers the whole half line after the change of variable
-    y = (b - K)/(b + K)          [0, inf) -> [-1, 1)
-(Shepherd and Laframboise, Math. Comp. 36 (1981), use it for erfc), applied to the functions
-made flat by their asymptotic behaviour:
-    fm(y) = m(b) (b + cm)        -> 1 as b -> inf, = cm sqrt(2/pi) at b = 0
-    fv(y) = v(b) (b + cv)^2      -> 1 as b -> inf, = cv^2 (1 - 2/pi) at b = 0
-and, for -1 <= a < 0 (where the kernels' form 1 - lambda (lambda - a) of the variance would
-cancel), the truncated variance itself as a polynomial in x = a + 1/2:
-    fn(x) = v(a)
-Each is interpolated at Chebyshev nodes (of [-1, 1] in y, of [-1, 0] in a) and expanded in
-powers of y (of x); the constant
-coefficient is a pair of doubles (hi + lo), the others are rounded to double. No table and no
-branch: the same instructions for every element, so the kernels vectorize.
+mean gap m(b) = 1/R(b) - b of a standard normal truncated to (b, inf) for b >= 0, and its
+truncated variance v(a) = 1 - m(a)/R(a) for a >= -1 (R is the Mills ratio; see
+fit_tail_approximations.py). Each is one rational function P/Q on its whole half line after a
+change of variable onto [-1, 1) (Shepherd and Laframboise, Math. Comp. 36 (1981), use it for
+erfc), applied to the functions made flat by their asymptotic behaviour:
+    fm = m(b) (b + cm)      in y = (b - K)/(b + K),                 -> 1 as b -> inf
+    fv = v(a) (a + cv)^2    in w = (a + 1)/(a + 1 + KV) = (1 + z)/2, -> 1 as a -> inf
+with z = (a + 1 - KV)/(a + 1 + KV). Below a = 0 the kernels' closed form 1 - lambda (lambda - a)
+of the variance cancels; the fit of v reaches down to a = -1, where that loss is below one bit.
 
-Reference values come from fit_tail_approximations.reference (erfc below 20, Laplace's
-continued fraction beyond). The degree of each function is the smallest one whose interpolant
-meets the target relative error at the sample points; the error with the rounded coefficients,
-evaluated exactly, is printed (stderr and the header). End-to-end errors in floating point
-are measured by tests/test_packet_approximations.cpp.
+Method (mpmath): a linearized least-squares fit of P - f Q at Chebyshev nodes of the variable
+on [-1, 1], reweighted by 1/|f Q| of the previous iteration (Loeb's iteration) so that it
+minimizes the relative error, in the Chebyshev basis; then expanded in powers of the variable
+(of w for v, where the coefficients stay small), with Q normalized to a constant coefficient of
+1. The kernels evaluate P/Q as (Q + D)/Q with D = P - Q, so that a rounding error of Q (which
+would count fully in P/Q: the power-series coefficients of these rationals reach 10^3 and their
+Horner sums err by several u) cancels, and one of D is damped by D/P. The constant coefficient
+of D is a pair of doubles (hi + lo), the others are rounded to double. Rational functions converge much faster here than polynomials (degree 11 over 11 where a
+polynomial needs degree 28): the functions' asymptotic series in 1/b diverge. The degree
+(numerator and denominator alike) is the smallest one whose fit, with its rounded coefficients
+evaluated exactly, meets the target relative error on a grid; that error and the one of the
+exact coefficients are printed (stderr and the header). End-to-end errors in floating point are
+measured by tests/test_packet_approximations.cpp.
 
 Usage (from the repository root):
   python3 tools/fit_packet_approximations.py > include/drelu/packet_approximations.hpp
-Needs only mpmath (1.3); about 3 s.
+Needs only mpmath (1.3); about 20 s.
 """
 
 import os
@@ -37,79 +39,158 @@ import mpmath as mp
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fit_tail_approximations as tails  # noqa: E402  (sets mp.dps = 70)
 
-K = mp.mpf(4)
-SHIFT = {'m': mp.mpf('1.25'), 'v': mp.mpf('1.625')}
+mp.mp.dps = 50
+
+K = mp.mpf(4)                   # y = (b - K)/(b + K)
+VARIANCE_START = mp.mpf(-1)     # the fit of v covers a >= -1
+KV = mp.mpf(6)                  # z = (a - VARIANCE_START - KV)/(a - VARIANCE_START + KV)
+SHIFT = {'m': mp.mpf('1.25'), 'v': mp.mpf('2.625')}
 POWER = {'m': 1, 'v': 2}
-TARGET = mp.mpf(2) ** -56  # relative error of each interpolant, exact coefficients
+# The power basis of each fit: m in y itself, v in w = (1 + z)/2 = (a + 1)/(a + 1 + KV), where its
+# coefficients are small (in z they reach 700, and rounding them would cost 7 bits).
+UNIT_VARIABLE = {'m': False, 'v': True}
+TARGET = mp.mpf(2) ** -54.5     # relative error of each fit with its coefficients rounded
 FLOAT_TARGET = mp.mpf(2) ** -32  # the same for the set used by float layers
-SAMPLES = 600
+NODES = 160                     # fitting nodes (Chebyshev points of [-1, 1])
+GRID = 500                      # error grid
+NEAR_ONE = (8, 12, 16, 20, 30, 40, 52)  # grid points 1 - 2^-k, far in the tail
+ITERATIONS = 5
 
 
-def flat_function(name):
-    shift, power = SHIFT[name], POWER[name]
-
-    def f(y):
-        b = K * (1 + y) / (1 - y)
-        return tails.reference(b)[name] * (b + shift) ** power
-    return f
+def argument(name, y):
+    """b (for m) or a (for v) at the value y of the fit's variable."""
+    if name == 'm':
+        return K * (1 + y) / (1 - y)
+    return VARIANCE_START + KV * (1 + y) / (1 - y)
 
 
-def sample_points():
-    pts = [-1 + 2 * mp.mpf(i) / SAMPLES for i in range(SAMPLES)]
-    return pts + [1 - mp.mpf(2) ** -k for k in (12, 20, 30, 40, 52)]
+_values = {}
 
 
-def fit(name, target):
-    f = flat_function(name)
-    pts = sample_points()
-    exact = {y: f(y) for y in pts}
-    for degree in range(8, 40):
-        c = tails.chebyshev_interpolant(f, mp.mpf(-1), mp.mpf(1), degree, mp.mpf(0))
-        err = max(abs(tails.horner_exact(c, y) / exact[y] - 1) for y in pts)
-        if err <= target:
-            break
-    hi = float(c[0])
-    lo = float(c[0] - mp.mpf(hi))
-    rounded = [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(float(x)) for x in c[1:]]
-    rerr = max(abs(tails.horner_exact(rounded, y) / exact[y] - 1) for y in pts)
-    return degree, err, rerr, [hi, lo] + [float(x) for x in c[1:]]
+def flat_function(name, y):
+    key = (name, y)
+    if key not in _values:
+        x = argument(name, y)
+        _values[key] = tails.reference(x)[name] * (x + SHIFT[name]) ** POWER[name]
+    return _values[key]
 
 
-NEGATIVE_LOW, NEGATIVE_CENTER = mp.mpf(-1), mp.mpf(-0.5)
+def chebyshev_values(degree, y):
+    t = [mp.mpf(1), y]
+    while len(t) <= degree:
+        t.append(2 * y * t[-1] - t[-2])
+    return t[:degree + 1]
 
 
-def fit_negative_variance(target):
-    def f(a):
-        return tails.reference(a)['v']
-    pts = [NEGATIVE_LOW * i / SAMPLES for i in range(SAMPLES + 1)]
-    exact = {a: f(a) for a in pts}
-    for degree in range(8, 40):
-        c = tails.chebyshev_interpolant(f, NEGATIVE_LOW, mp.mpf(0), degree, NEGATIVE_CENTER)
-        err = max(abs(tails.horner_exact(c, a - NEGATIVE_CENTER) / exact[a] - 1) for a in pts)
-        if err <= target:
-            break
-    hi = float(c[0])
-    lo = float(c[0] - mp.mpf(hi))
-    rounded = [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(float(x)) for x in c[1:]]
-    rerr = max(abs(tails.horner_exact(rounded, a - NEGATIVE_CENTER) / exact[a] - 1) for a in pts)
-    return degree, err, rerr, [hi, lo] + [float(x) for x in c[1:]]
+def chebyshev_to_monomial(coefficients):
+    """Power-series coefficients of sum c_k T_k(y)."""
+    n = len(coefficients)
+    basis = [[mp.mpf(1)], [mp.mpf(0), mp.mpf(1)]]
+    for k in range(2, n):
+        nxt = [mp.mpf(0)] * (k + 1)
+        for i, c in enumerate(basis[k - 1]):
+            nxt[i + 1] += 2 * c
+        for i, c in enumerate(basis[k - 2]):
+            nxt[i] -= c
+        basis.append(nxt)
+    result = [mp.mpf(0)] * n
+    for k in range(n):
+        for i, c in enumerate(basis[k]):
+            result[i] += coefficients[k] * c
+    return result
 
 
-def emit(lines, name, what, target, suffix):
-    degree, err, rerr, coeffs = (fit(name, target) if name != 'n'
-                                 else fit_negative_variance(target))
-    ident = {'m': 'mean_gap', 'v': 'truncated_variance',
-             'n': 'negative_truncated_variance'}[name] + suffix
-    msg = '%s: degree %d, error 2^%.2f (rounded coefficients 2^%.2f)' % (
-        what, degree, float(mp.log(err, 2)), float(mp.log(rerr, 2)))
-    print(msg, file=sys.stderr)
-    lines.append('// %s' % msg)
-    lines.append('// {c0_hi, c0_lo, c1, ..., c%d}' % degree)
-    lines.append('inline constexpr double %s[%d] = {' % (ident, len(coeffs)))
-    items = [tails.literal(x) for x in coeffs]
+def rational_fit(name, degree):
+    """Power-series coefficients (mpf) of P and Q, both of the given degree, with Q(0) = 1."""
+    nd = degree
+    ys = [mp.cos(mp.pi * (i + mp.mpf(1) / 2) / NODES) for i in range(NODES)]
+    ys += [1 - mp.mpf(2) ** -k for k in NEAR_ONE]
+    fs = [flat_function(name, y) for y in ys]
+    basis = [chebyshev_values(max(degree, nd), y) for y in ys]
+    q_previous = [mp.mpf(1)] * len(ys)
+    for _ in range(ITERATIONS):
+        rows, rhs = [], []
+        for t, f, q in zip(basis, fs, q_previous):
+            w = 1 / abs(f * q)
+            rows.append([w * t[k] for k in range(degree + 1)] +
+                        [-w * f * t[k] for k in range(1, nd + 1)])
+            rhs.append(w * f)
+        a = mp.matrix(rows)
+        x = mp.lu_solve(a.T * a, a.T * mp.matrix(rhs))
+        p = [x[k] for k in range(degree + 1)]
+        q = [mp.mpf(1)] + [x[degree + k] for k in range(1, nd + 1)]
+        q_previous = [mp.fsum(qk * tk for qk, tk in zip(q, t)) for t in basis]
+    p, q = chebyshev_to_monomial(p), chebyshev_to_monomial(q)
+    if UNIT_VARIABLE[name]:
+        p, q = to_unit_variable(p), to_unit_variable(q)
+    return [c / q[0] for c in p], [c / q[0] for c in q]
+
+
+def to_unit_variable(coefficients):
+    """Power-series coefficients in w = (1 + y)/2 of sum c_k y^k, that is of sum c_k (2w - 1)^k."""
+    result = [mp.mpf(0)] * len(coefficients)
+    power = [mp.mpf(1)]  # coefficients of (2w - 1)^k
+    for c in coefficients:
+        for i, e in enumerate(power):
+            result[i] += c * e
+        shifted = [mp.mpf(0)] + [2 * e for e in power]
+        power = [s - e for s, e in zip(shifted, power + [mp.mpf(0)])]
+    return result
+
+
+def error_grid():
+    return [-1 + 2 * mp.mpf(i) / GRID for i in range(GRID)] + \
+        [1 - mp.mpf(2) ** -k for k in NEAR_ONE]
+
+
+def relative_error(name, d, q):
+    """Maximum relative error of (Q + D)/Q on the grid, evaluated exactly."""
+    def ratio(y):
+        x = (1 + y) / 2 if UNIT_VARIABLE[name] else y
+        denominator = tails.horner_exact(q, x)
+        return (denominator + tails.horner_exact(d, x)) / denominator
+    return max(abs(ratio(y) / flat_function(name, y) - 1) for y in error_grid())
+
+
+def rounded(coefficients):
+    """{c0_hi, c0_lo, c1, ...} as doubles, and the mpf values they stand for."""
+    hi = float(coefficients[0])
+    lo = float(coefficients[0] - mp.mpf(hi))
+    doubles = [hi, lo] + [float(c) for c in coefficients[1:]]
+    return doubles, [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(c) for c in doubles[2:]]
+
+
+def fit(name, target, first_degree):
+    """The degree, errors (exact and rounded coefficients) and the doubles of D = P - Q and Q."""
+    for degree in range(first_degree, 25):
+        p, q = rational_fit(name, degree)
+        d = [pk - qk for pk, qk in zip(p, q)]
+        d_doubles, d_values = rounded(d)
+        q_doubles, q_values = rounded(q)
+        rerr = relative_error(name, d_values, q_values)
+        if rerr <= target:
+            return degree, relative_error(name, d, q), rerr, d_doubles, q_doubles
+    raise RuntimeError('%s does not reach the target' % name)
+
+
+def emit_array(lines, ident, doubles):
+    lines.append('inline constexpr double %s[%d] = {' % (ident, len(doubles)))
+    items = [tails.literal(x) for x in doubles]
     for i in range(0, len(items), 3):
         lines.append('    ' + ', '.join(items[i:i + 3]) + ',')
     lines.append('};')
+
+
+def emit(lines, name, what, target, suffix, first_degree):
+    degree, err, rerr, d, q = fit(name, target, first_degree)
+    ident = {'m': 'mean_gap', 'v': 'truncated_variance'}[name] + suffix
+    msg = '%s: degree %d/%d, error 2^%.2f (rounded coefficients 2^%.2f)' % (
+        what, degree, degree, float(mp.log(err, 2)), float(mp.log(rerr, 2)))
+    print(msg, file=sys.stderr)
+    lines.append('// %s' % msg)
+    lines.append('// D = P - Q and Q, {c0_hi, c0_lo, c1, ..., c%d}' % degree)
+    emit_array(lines, ident + '_difference', d)
+    emit_array(lines, ident + '_denominator', q)
     lines.append('')
 
 
@@ -117,16 +198,18 @@ def main():
     lines = [
         '// Coefficients of the branch-free approximations used by the packet kernels.',
         '// ---- generated by tools/fit_packet_approximations.py: do not edit by hand ----',
-        '// For b >= 0 and y = (b - K)/(b + K), K = %s (mpmath, %d digits):' % (
-            mp.nstr(K, 3), mp.mp.dps),
-        '//   mean gap            m(b) (b + %s)   = sum c_k y^k' % mp.nstr(SHIFT['m'], 4),
-        '//   truncated variance  v(b) (b + %s)^2 = sum c_k y^k' % mp.nstr(SHIFT['v'], 5),
-        '// and, for -1 <= a < 0, v(a) = sum c_k x^k with x = a + 1/2.',
-        '// The sets without a suffix target 2^-56 (double results); the *_float_layers sets target',
-        '// 2^-32, far below a float ulp, with lower degrees (float layers, computed in double).',
-        '// Each fit: its degree, the maximum relative error of the interpolant and of the',
-        '// polynomial with the rounded coefficients (exact evaluation) at %d points of [-1, 1).'
-        % (SAMPLES + 5),
+        '// Rational functions P/Q (mpmath, %d digits):' % mp.mp.dps,
+        '//   mean gap            m(b) (b + %s)    = P(y)/Q(y), y = (b - %s)/(b + %s), b >= 0'
+        % (mp.nstr(SHIFT['m'], 4), mp.nstr(K, 3), mp.nstr(K, 3)),
+        '//   truncated variance  v(a) (a + %s)^2 = P(w)/Q(w), w = (a + 1)/(a + %s), a >= -1'
+        % (mp.nstr(SHIFT['v'], 5), mp.nstr(KV - VARIANCE_START, 3)),
+        '// evaluated as (Q + D)/Q with D = P - Q: an error of Q cancels, and one of D is damped',
+        '// by D/P (at most 0.16 for m, 0.4 for v).',
+        '// The sets without a suffix target 2^-54.5 (double results); the *_float_layers sets',
+        '// target 2^-32, far below a float ulp, with lower degrees (float layers, computed in',
+        '// double). Each fit: its degrees, the maximum relative error of P/Q with exact',
+        '// coefficients and with the rounded ones (exact evaluation) at %d points.'
+        % (GRID + len(NEAR_ONE)),
         '#pragma once',
         '',
         'namespace drelu {',
@@ -136,15 +219,18 @@ def main():
         '// clang-format off',
         'inline constexpr double transform_center = %s;' % tails.literal(float(K)),
         'inline constexpr double mean_gap_shift = %s;' % tails.literal(float(SHIFT['m'])),
+        'inline constexpr double variance_domain_start = %s;' % tails.literal(
+            float(VARIANCE_START)),
+        'inline constexpr double variance_transform_center = %s;' % tails.literal(float(KV)),
         'inline constexpr double truncated_variance_shift = %s;' % tails.literal(
             float(SHIFT['v'])),
         '',
     ]
-    for target, suffix, label in ((TARGET, '', ''),
-                                  (FLOAT_TARGET, '_float_layers', ', float layers')):
-        emit(lines, 'm', 'mean gap' + label, target, suffix)
-        emit(lines, 'v', 'truncated variance' + label, target, suffix)
-        emit(lines, 'n', 'variance on [-1, 0)' + label, target, suffix)
+    for target, suffix, label, degrees in ((TARGET, '', '', (10, 13)),
+                                           (FLOAT_TARGET, '_float_layers', ', float layers',
+                                            (5, 6))):
+        emit(lines, 'm', 'mean gap' + label, target, suffix, degrees[0])
+        emit(lines, 'v', 'truncated variance' + label, target, suffix, degrees[1])
     lines += ['// clang-format on', '', '}  // namespace packet', '}  // namespace special',
               '}  // namespace drelu']
     print('\n'.join(lines))

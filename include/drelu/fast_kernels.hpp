@@ -194,7 +194,7 @@ inline FastWorkspace& thread_workspace(Eigen::Index n) {
 // The mean gap m(b) is kept as the quotient gap_numerator/gap_denominator.
 template <class P>
 struct Side {
-  P t, a, b, q, e, mass, y, negative, transformed, gap_numerator, gap_denominator;
+  P t, a, b, q, e, mass, y, negative, gap_numerator, gap_denominator;
 };
 
 template <class P>
@@ -234,9 +234,9 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   const P positive_t = ei::pmax(s.t, zero);
   s.q = ei::pmul(ei::pmul(positive_t, positive_t), load<P>(p.half_inv_g, i));
   s.e = ei::pexp(ei::pnegate(s.q));
-  s.transformed = simd::transformed(s.b);
-  s.gap_numerator = simd::mean_gap_numerator<Fits>(s.transformed);
-  s.gap_denominator = simd::mean_gap_denominator(s.b);
+  const simd::Quotient<P> gap = simd::mean_gap<Fits>(s.b, simd::transformed(s.b));
+  s.gap_numerator = gap.numerator;
+  s.gap_denominator = gap.denominator;
   const P mills = ei::pdiv(s.gap_denominator, ei::pmadd(s.b, s.gap_denominator, s.gap_numerator));
   s.negative = ei::pcmp_lt(s.a, zero);
   const P negative_mass = ei::padd(ei::psub(broadcast<P>(sqrt_2pi_hi), ei::pmul(s.e, mills)),
@@ -389,8 +389,7 @@ DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positiv
 
 // Mean (in units of h, sign of the side's own axis) and, when asked, variance of one side. On
 // lanes with a < 0 the gap is λ + b, λ = φ(b)/Φ(b) = e/(y sqrt(g)); one division gives λ or m.
-// The variance there is 1 − λ (λ + b) from a = −1 down (cancellation at most 0.6), and the fit
-// of v on [−1, 0) above.
+// The variance is the fit of v for a >= −1, and 1 − λ (λ + b) below (cancellation at most 0.6).
 template <class Fits, class P>
 DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s,
                                       bool with_variance, P& mean, P& variance) {
@@ -402,15 +401,10 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
   const P gap = ei::padd(ratio, ei::pselect(s.negative, s.b, zero));
   mean = ei::pmul(gap, load<P>(p.inv_sqrt_g, i));
   if (!with_variance) return;
-  P negative_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
-  const P near_zero = ei::pand(s.negative, ei::pcmp_lt(broadcast<P>(-1.0), s.a));
-  if (ei::predux_any(near_zero)) {
-    negative_variance =
-        ei::pselect(near_zero, simd::negative_truncated_variance<Fits>(s.a), negative_variance);
-  }
-  const P positive_variance = simd::truncated_variance<Fits>(s.b, s.transformed);
-  variance =
-      ei::pmul(ei::pselect(s.negative, negative_variance, positive_variance), load<P>(p.inv_g, i));
+  const P tail = ei::pcmp_lt(s.a, broadcast<P>(special::packet::variance_domain_start));
+  const P tail_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
+  variance = ei::pmul(ei::pselect(tail, tail_variance, simd::truncated_variance<Fits>(s.a)),
+                      load<P>(p.inv_g, i));
 }
 
 // Lanes of one packet that need more than the packet path: `far` ones are recomputed by the

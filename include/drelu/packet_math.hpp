@@ -89,44 +89,61 @@ P transformed(const P& b) {
 // The coefficient sets of packet_approximations.hpp: full double accuracy, and the lower-degree
 // set for float layers (relative error 2^-32, computed in double, rounded to float at the end).
 struct DoubleFits {
-  static constexpr const auto& mean_gap = special::packet::mean_gap;
-  static constexpr const auto& truncated_variance = special::packet::truncated_variance;
-  static constexpr const auto& negative_truncated_variance =
-      special::packet::negative_truncated_variance;
+  static constexpr const auto& mean_gap_difference = special::packet::mean_gap_difference;
+  static constexpr const auto& mean_gap_denominator = special::packet::mean_gap_denominator;
+  static constexpr const auto& variance_difference = special::packet::truncated_variance_difference;
+  static constexpr const auto& variance_denominator =
+      special::packet::truncated_variance_denominator;
 };
 
 struct FloatLayerFits {
-  static constexpr const auto& mean_gap = special::packet::mean_gap_float_layers;
-  static constexpr const auto& truncated_variance =
-      special::packet::truncated_variance_float_layers;
-  static constexpr const auto& negative_truncated_variance =
-      special::packet::negative_truncated_variance_float_layers;
+  static constexpr const auto& mean_gap_difference =
+      special::packet::mean_gap_float_layers_difference;
+  static constexpr const auto& mean_gap_denominator =
+      special::packet::mean_gap_float_layers_denominator;
+  static constexpr const auto& variance_difference =
+      special::packet::truncated_variance_float_layers_difference;
+  static constexpr const auto& variance_denominator =
+      special::packet::truncated_variance_float_layers_denominator;
 };
 
-// The mean gap m(b) = E[Y − b | Y > b] of a standard normal Y, for b >= 0, as the quotient
-// numerator/denominator (the kernels divide once, after choosing between this and another
-// quotient), given y.
-template <class Fits, class P>
-P mean_gap_numerator(const P& y) {
-  return flat_polynomial(Fits::mean_gap, y);
-}
-
+// A rational fit P/Q of packet_approximations.hpp at x, as numerator Q + D (D = P − Q) and
+// denominator Q: an error of Q cancels in the quotient.
 template <class P>
-P mean_gap_denominator(const P& b) {
-  return ei::padd(b, broadcast<P>(special::packet::mean_gap_shift));
+struct Quotient {
+  P numerator, denominator;
+};
+
+template <class P, std::size_t N>
+DRELU_ALWAYS_INLINE Quotient<P> rational_fit(const scalar_of<P> (&difference)[N],
+                                             const scalar_of<P> (&denominator)[N], const P& x) {
+  const P q = flat_polynomial(denominator, x);
+  return {ei::padd(q, flat_polynomial(difference, x)), q};
 }
 
-// The truncated variance v(b) = Var[Y | Y > b], for b >= 0, given y.
+// The mean gap m(b) = E[Y − b | Y > b] of a standard normal Y, for b >= 0, as a quotient (the
+// kernels divide once, after choosing between this and another quotient), given
+// y = transformed(b): m(b) (b + shift) = P(y)/Q(y).
 template <class Fits, class P>
-P truncated_variance(const P& b, const P& y) {
-  const P shifted = ei::padd(b, broadcast<P>(special::packet::truncated_variance_shift));
-  return ei::pdiv(flat_polynomial(Fits::truncated_variance, y), ei::pmul(shifted, shifted));
+DRELU_ALWAYS_INLINE Quotient<P> mean_gap(const P& b, const P& y) {
+  Quotient<P> m = rational_fit(Fits::mean_gap_difference, Fits::mean_gap_denominator, y);
+  m.denominator =
+      ei::pmul(m.denominator, ei::padd(b, broadcast<P>(special::packet::mean_gap_shift)));
+  return m;
 }
 
-// The truncated variance v(a) for −1 <= a < 0, where 1 − λ (λ − a) would cancel.
+// The truncated variance v(a) = Var[Y | Y > a], for a >= −1, from v(a) (a + shift)² = P(w)/Q(w)
+// with w = (a + 1)/(a + 1 + K) in [0, 1).
 template <class Fits, class P>
-P negative_truncated_variance(const P& a) {
-  return flat_polynomial(Fits::negative_truncated_variance, ei::padd(a, broadcast<P>(0.5)));
+DRELU_ALWAYS_INLINE P truncated_variance(const P& a) {
+  using special::packet::truncated_variance_shift;
+  using special::packet::variance_domain_start;
+  using special::packet::variance_transform_center;
+  const P from_start = ei::psub(a, broadcast<P>(variance_domain_start));
+  const P w = ei::pdiv(from_start, ei::padd(from_start, broadcast<P>(variance_transform_center)));
+  const P shifted = ei::padd(a, broadcast<P>(truncated_variance_shift));
+  const Quotient<P> v = rational_fit(Fits::variance_difference, Fits::variance_denominator, w);
+  return ei::pdiv(v.numerator, ei::pmul(v.denominator, ei::pmul(shifted, shifted)));
 }
 
 }  // namespace simd
