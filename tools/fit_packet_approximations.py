@@ -15,12 +15,13 @@ of the variance cancels; the fit of v reaches down to a = -1, where that loss is
 Method (mpmath): a linearized least-squares fit of P - f Q at Chebyshev nodes of the variable
 on [-1, 1], reweighted by 1/|f Q| of the previous iteration (Loeb's iteration) so that it
 minimizes the relative error, in the Chebyshev basis; then expanded in powers of the variable
-(of w for v, where the coefficients stay small), with Q normalized to a constant coefficient of
+(of w for v: in z its coefficients reach 10^4), with Q normalized to a constant coefficient of
 1. The kernels evaluate P/Q as (Q + D)/Q with D = P - Q, so that a rounding error of Q (which
 would count fully in P/Q: the power-series coefficients of these rationals reach 10^3 and their
 Horner sums err by several u) cancels, and one of D is damped by D/P. The constant coefficient
-of D is a pair of doubles (hi + lo), the others are rounded to double. Rational functions converge much faster here than polynomials (degree 11 over 11 where a
-polynomial needs degree 28): the functions' asymptotic series in 1/b diverge. The degree
+of D is a pair of doubles (hi + lo), the others are rounded to double. Rational functions
+converge much faster here than polynomials (degree 11 over 11 where a polynomial needs degree
+28): the functions' asymptotic series in 1/b diverge. The degree
 (numerator and denominator alike) is the smallest one whose fit, with its rounded coefficients
 evaluated exactly, meets the target relative error on a grid; that error and the one of the
 exact coefficients are printed (stderr and the header). End-to-end errors in floating point are
