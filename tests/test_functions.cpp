@@ -415,6 +415,66 @@ TEMPLATE_TEST_CASE("energies of a known layer, by hand", "[functions]", float, d
   CHECK(drelu::var_from_inputs(flipped)(0, 0) == drelu::var_from_inputs(plain)(0, 0));
 }
 
+// The packet loop of energies (whole packets of rows, then the rows left over), its repair of
+// the points where the formula meets 0 * inf or inf - inf, and its in-place and copying paths
+// for inputs and outputs of every layout.
+TEMPLATE_TEST_CASE("energies on packets, every layout, limits in any row", "[functions]", float,
+                   double, long double) {
+  using T = TestType;
+  const T inf = std::numeric_limits<T>::infinity();
+  // The three units of the test above and a fourth with γ⁺ = 0 (where U = −θ⁺ h, so the formula
+  // meets 0 * inf at h = inf), repeated to 23 rows: the limits land in packets and in the rows
+  // left over, whatever the packet width.
+  const Eigen::Index n = 23;
+  Vector<T> tp(n), tn(n), gp(n), gn(n);
+  const T unit_tp[4] = {1, T(0.5), -1, 2}, unit_tn[4] = {-2, 0, T(1.5), 0};
+  const T unit_gp[4] = {2, -4, inf, 0}, unit_gn[4] = {T(0.5), inf, -3, 1};
+  for (Eigen::Index i = 0; i < n; ++i) {
+    tp(i) = unit_tp[i % 4];
+    tn(i) = unit_tn[i % 4];
+    gp(i) = unit_gp[i % 4];
+    gn(i) = unit_gn[i % 4];
+  }
+  const drelu::dReLU<T> layer(tp, tn, gp, gn);
+  const T points[5] = {-1, 0, T(0.5), 2, inf};
+  const T expected[4][5] = {{T(-1.75), 0, T(-0.25), 2, inf},
+                            {inf, 0, T(0.25), 7, inf},
+                            {3, 0, inf, inf, inf},
+                            {T(0.5), 0, -1, -4, -inf}};
+  Batch<T> x(n, 5);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    for (Eigen::Index j = 0; j < 5; ++j) x(i, j) = points[(i + j) % 5];
+  }
+  const auto check = [&](const auto& got, const char* layout) {
+    INFO(layout);
+    REQUIRE(got.rows() == n);
+    REQUIRE(got.cols() == 5);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (Eigen::Index j = 0; j < 5; ++j) {
+        INFO("row " << i << ", x = " << show(x(i, j)));
+        CHECK(got(i, j) == expected[i % 4][(i + j) % 5]);
+      }
+    }
+  };
+  check(drelu::energies(layer, x), "plain array");
+  check(drelu::energies(layer, x * T(1)), "expression");
+  const Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major = x;
+  check(drelu::energies(layer, row_major), "row-major input");
+  check(drelu::energies(layer, x.template cast<double>()), "input of another scalar");
+  Batch<T> big = Batch<T>::Constant(n + 2, 7, T(-7));
+  auto block = big.block(1, 1, n, 5);
+  drelu::energies(layer, x, block);
+  check(block, "strided output block");
+  CHECK((big.row(0) == T(-7)).all());
+  CHECK((big.col(6) == T(-7)).all());
+  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> row_major_out(n, 5);
+  drelu::energies(layer, x, row_major_out);
+  check(row_major_out, "row-major output");
+  Batch<T> in_place = x;
+  drelu::energies(layer, in_place, in_place);
+  check(in_place, "in place");
+}
+
 TEMPLATE_TEST_CASE("one-sided and exponential limits", "[functions]", float, double, long double) {
   using T = TestType;
   const T inf = std::numeric_limits<T>::infinity();
