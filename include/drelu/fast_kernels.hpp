@@ -175,10 +175,13 @@ inline bool needs_exact(Quantity quantity, double result, double result2) {
 // `exact_row` marks (nonzero) the rows that the packets cannot represent, for the exact path.
 struct FastWorkspace {
   ColumnD input, result, result2, exact_row;
-  ColumnD t_p, a_p, t_n, a_n;  // Quantity::sampling: t and a of each side (result, result2
-                               // hold the side probabilities)
+  // Quantity::sampling: one uniform per row (an input), and the side it chooses: its sign, t, a,
+  // g and sqrt(g), and `excluded` (nonzero) where the packet path could not represent the row's
+  // input or weights (result and result2 hold the side probabilities).
+  ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
   void resize(Eigen::Index padded) {
-    for (ColumnD* c : {&input, &result, &result2, &exact_row, &t_p, &a_p, &t_n, &a_n}) {
+    for (ColumnD* c : {&input, &result, &result2, &exact_row, &uniform, &sign, &t, &a, &g,
+                       &sqrt_g, &excluded}) {
       c->setZero(padded);
     }
   }
@@ -421,6 +424,31 @@ DRELU_ALWAYS_INLINE P not_finite(const P& x) {
   return ei::pnot(ei::pcmp_lt(ei::pabs(x), simd::broadcast<P>(INFINITY)));  // also NaN
 }
 
+// The side that each row's uniform chooses, given the side probabilities (the less likely side
+// is tested, as in random::choose_positive), and that side's sign, t, a, g and sqrt(g), by
+// selects. Rows whose input or weights the packet path could not represent are `excluded`.
+template <class P>
+DRELU_ALWAYS_INLINE void choose_sides(const FastUnits& units, Eigen::Index i, FastWorkspace& w,
+                                      const Side<P>& pos, const Side<P>& neg, const P& p_pos,
+                                      const P& p_neg, const P& review) {
+  namespace ei = simd::ei;
+  using simd::broadcast;
+  const P u = load<P>(w.uniform, i);
+  const P positive =
+      ei::pselect(ei::pcmp_lt(p_neg, p_pos), ei::pnot(ei::pcmp_lt(u, p_neg)), ei::pcmp_lt(u, p_pos));
+  const auto choose = [&](const ColumnD& on_positive, const ColumnD& on_negative) {
+    return ei::pselect(positive, load<P>(on_positive, i), load<P>(on_negative, i));
+  };
+  store(w.sign, i, ei::pselect(positive, broadcast<P>(1.0), broadcast<P>(-1.0)));
+  store(w.t, i, ei::pselect(positive, pos.t, neg.t));
+  store(w.a, i, ei::pselect(positive, pos.a, neg.a));
+  store(w.g, i, choose(units.positive.g, units.negative.g));
+  store(w.sqrt_g, i, choose(units.positive.sqrt_g, units.negative.sqrt_g));
+  const P representable = ei::pcmp_lt(broadcast<P>(0.5), ei::padd(p_pos, p_neg));  // not NaN
+  const P excluded = ei::por(ei::por(review, ei::pnot(representable)), not_finite(p_pos));
+  store(w.excluded, i, ei::pand(excluded, broadcast<P>(1.0)));
+}
+
 // The quantity at rows [i, i + lanes) of the workspace's column.
 template <Quantity Q, class Fits, class P>
 LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspace& w) {
@@ -452,10 +480,7 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   if constexpr (Q == Quantity::sampling) {
     store(w.result, i, p_pos);
     store(w.result2, i, p_neg);
-    store(w.t_p, i, pos.t);
-    store(w.a_p, i, pos.a);
-    store(w.t_n, i, neg.t);
-    store(w.a_n, i, neg.a);
+    choose_sides(units, i, w, pos, neg, p_pos, p_neg, review);
     return {weights.far, ei::por(review, ei::por(not_finite(p_pos), not_finite(p_neg)))};
   }
   constexpr bool with_variance =

@@ -99,14 +99,11 @@ inline double unit_draw(const unit::Unit<long double>& exact, Stream& stream) {
 
 namespace detail {
 
-// The chosen side of every row of a column, and the rows of each proposal kind (per thread,
-// reused across columns and calls).
+// The rows of each proposal kind of a column (per thread, reused across columns and calls).
 struct SamplingWorkspace {
-  ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
   std::vector<Eigen::Index> normal_rows, exponential_rows;
 
   void resize(Eigen::Index padded) {
-    for (ColumnD* c : {&uniform, &sign, &t, &a, &g, &sqrt_g, &excluded}) c->setZero(padded);
     normal_rows.resize(std::size_t(padded));
     exponential_rows.resize(std::size_t(padded));
   }
@@ -114,41 +111,17 @@ struct SamplingWorkspace {
 
 inline SamplingWorkspace& thread_sampling_workspace(Eigen::Index n) {
   thread_local SamplingWorkspace workspace;
-  if (workspace.sign.size() != padded_rows(n)) workspace.resize(padded_rows(n));
+  if (workspace.normal_rows.size() != std::size_t(padded_rows(n))) {
+    workspace.resize(padded_rows(n));
+  }
   return workspace;
 }
 
-// The side choice of rows [i, i + lanes) from their uniforms, and the chosen side's sign, t, a,
-// g and sqrt(g), by selects. The less likely side is tested (random::choose_positive). Rows
-// whose input or weights the packet path could not represent are marked `excluded`.
-template <class P>
-void choose_sides(const FastUnits& units, const FastWorkspace& w, Eigen::Index i,
-                  SamplingWorkspace& s) {
-  namespace ei = simd::ei;
-  const P p = load<P>(w.result, i);
-  const P n = load<P>(w.result2, i);
-  const P u = load<P>(s.uniform, i);
-  const P positive = ei::pselect(ei::pcmp_lt(n, p), ei::pnot(ei::pcmp_lt(u, n)), ei::pcmp_lt(u, p));
-  const auto choose = [&](const ColumnD& on_positive, const ColumnD& on_negative) {
-    return ei::pselect(positive, load<P>(on_positive, i), load<P>(on_negative, i));
-  };
-  store(s.sign, i, ei::pselect(positive, simd::broadcast<P>(1.0), simd::broadcast<P>(-1.0)));
-  store(s.t, i, choose(w.t_p, w.t_n));
-  store(s.a, i, choose(w.a_p, w.a_n));
-  store(s.g, i, choose(units.positive.g, units.negative.g));
-  store(s.sqrt_g, i, choose(units.positive.sqrt_g, units.negative.sqrt_g));
-  const P representable = ei::pcmp_lt(simd::broadcast<P>(0.5), ei::padd(p, n));  // not NaN
-  const P excluded =
-      ei::por(ei::pnot(representable), ei::por(not_finite(load<P>(w.input, i)), not_finite(p)));
-  store(s.excluded, i,
-        ei::pand(ei::por(excluded, ei::pcmp_lt(simd::broadcast<P>(0.0), load<P>(w.exact_row, i))),
-                 simd::broadcast<P>(1.0)));
-}
-
-// Column j of the draws, from the column's own stream: the side probabilities of the whole
-// column by the packet kernel; one uniform per row, then the side choices by packets; rows the
-// fast path leaves out are drawn by unit_draw; then the rejection draws, first every row with a
-// normal proposal, then every row with an exponential one (tight loops, no branch on the side).
+// Column j of the draws, from the column's own stream: one uniform per row; the side
+// probabilities of the whole column and the side each uniform chooses by the packet kernel;
+// rows the fast path leaves out are drawn by unit_draw; then the rejection draws, first every
+// row with a normal proposal, then every row with an exponential one (tight loops, no branch on
+// the side).
 template <class Layer, class Inputs, class Out>
 void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed, Out& out) {
   using T = typename Layer::Scalar;
@@ -164,20 +137,19 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
     FastWorkspace& w = thread_workspace(rows);
     SamplingWorkspace& s = thread_sampling_workspace(rows);
     w.input.head(rows) = inputs.col(j).array().template cast<double>();
-    fast_column<Quantity::sampling, FitsFor<Layer>>(units, w);
     // The draw loops work on local copies of the stream, which stay in registers; unit_draw
     // (not inlined) takes the stream itself.
     random::Stream local = stream;
-    for (Eigen::Index i = 0; i < rows; ++i) s.uniform(i) = random::uniform_open(local);
+    for (Eigen::Index i = 0; i < rows; ++i) w.uniform(i) = random::uniform_open(local);
     stream = local;
-    for (Eigen::Index i = 0; i < rows; i += kLanes) choose_sides<PacketD>(units, w, i, s);
+    fast_column<Quantity::sampling, FitsFor<Layer>>(units, w);
     std::size_t normal_count = 0, exponential_count = 0;
     for (Eigen::Index i = 0; i < rows; ++i) {
-      if (s.excluded(i) != 0 || exact_unit[std::size_t(i)]) {
+      if (w.excluded(i) != 0 || exact_unit[std::size_t(i)]) {
         out(i, j) = T(random::unit_draw(units.exact.unit(i, w.input(i)), stream));
         continue;
       }
-      const bool normal_proposal = s.a(i) < random::kExponentialProposalFrom;
+      const bool normal_proposal = w.a(i) < random::kExponentialProposalFrom;
       s.normal_rows[normal_count] = i;
       s.exponential_rows[exponential_count] = i;
       normal_count += normal_proposal;
@@ -186,12 +158,12 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
     local = stream;
     for (std::size_t k = 0; k < normal_count; ++k) {
       const Eigen::Index i = s.normal_rows[k];
-      out(i, j) = T(s.sign(i) * random::normal_proposal_draw(s.a(i), s.sqrt_g(i), local));
+      out(i, j) = T(w.sign(i) * random::normal_proposal_draw(w.a(i), w.sqrt_g(i), local));
     }
     for (std::size_t k = 0; k < exponential_count; ++k) {
       const Eigen::Index i = s.exponential_rows[k];
       out(i, j) =
-          T(s.sign(i) * random::exponential_proposal_draw(s.t(i), s.g(i), s.sqrt_g(i), local));
+          T(w.sign(i) * random::exponential_proposal_draw(w.t(i), w.g(i), w.sqrt_g(i), local));
     }
   }
 }
