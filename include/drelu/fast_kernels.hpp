@@ -180,8 +180,8 @@ struct FastWorkspace {
   // input or weights (result and result2 hold the side probabilities).
   ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
   void resize(Eigen::Index padded) {
-    for (ColumnD* c : {&input, &result, &result2, &exact_row, &uniform, &sign, &t, &a, &g,
-                       &sqrt_g, &excluded}) {
+    for (ColumnD* c :
+         {&input, &result, &result2, &exact_row, &uniform, &sign, &t, &a, &g, &sqrt_g, &excluded}) {
       c->setZero(padded);
     }
   }
@@ -434,8 +434,8 @@ DRELU_ALWAYS_INLINE void choose_sides(const FastUnits& units, Eigen::Index i, Fa
   namespace ei = simd::ei;
   using simd::broadcast;
   const P u = load<P>(w.uniform, i);
-  const P positive =
-      ei::pselect(ei::pcmp_lt(p_neg, p_pos), ei::pnot(ei::pcmp_lt(u, p_neg)), ei::pcmp_lt(u, p_pos));
+  const P positive = ei::pselect(ei::pcmp_lt(p_neg, p_pos), ei::pnot(ei::pcmp_lt(u, p_neg)),
+                                 ei::pcmp_lt(u, p_pos));
   const auto choose = [&](const ColumnD& on_positive, const ColumnD& on_negative) {
     return ei::pselect(positive, load<P>(on_positive, i), load<P>(on_negative, i));
   };
