@@ -5,7 +5,9 @@
 // this build. Bounds,
 // relative, in u = 2^-53: for the double set 4 u (m, R) and 6 u (v); for the set of float layers
 // 2^-31 (2^22 u), far below float's 2^-24. The worst errors are printed.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -107,4 +109,52 @@ TEMPLATE_TEST_CASE("packet approximations of m, v and R are within their bounds 
     std::printf("  %-22s worst %.3Lg u at a = %.17g (bound %.3Lg u)\n", w->name, w->worst, w->at,
                 w->bound);
   }
+}
+
+// Relative errors in u = 2^-53; Eigen's packet exp, which it replaces, is measured alongside.
+TEST_CASE("the kernels' exponential is within 3 u of exp on [-708, 0]", "[fast]") {
+  using Packet = simd::Packet<double>;
+  constexpr int lanes = simd::lanes<double>;
+  std::vector<double> points = {0.0,    -0.0,    -1e-300, -1e-17, -0.5,   -1.0,
+                                -700.0, -707.99, -708.0,  -1e-3,  -37.25, -745.0 + 37.0};
+  const double ln2 = 0.69314718055994530942;
+  for (int k = 0; k <= 1021; ++k) {  // the ends of every reduction interval, and their neighbours
+    for (const double x : {-(k + 0.5) * ln2, -k * ln2}) {
+      points.push_back(x);
+      points.push_back(std::nextafter(x, 0.0));
+      points.push_back(std::nextafter(x, -1000.0));
+    }
+  }
+  std::uint64_t state = 12345;
+  for (int n = 0; n < 200000; ++n) {  // uniform on [-708, 0], and log-uniform towards 0
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = double(state >> 11) * 0x1p-53;
+    points.push_back(n % 2 == 0 ? -708.0 * u : -std::exp2(-60.0 * u) * 8.0);
+  }
+  long double worst = 0, worst_eigen = 0;
+  double at = 0;
+  for (const double x : points) {
+    if (x < -708.0) continue;
+    double lane[lanes], eigen[lanes];
+    simd::ei::pstoreu(lane, simd::exp_nonpositive(simd::broadcast<Packet>(x)));
+    simd::ei::pstoreu(eigen, simd::ei::pexp(simd::broadcast<Packet>(x)));
+    const long double ref = std::exp(static_cast<long double>(x));
+    const long double u = std::ldexp(1.0L, -53) * ref;
+    const long double error = std::fabs(lane[lanes - 1] - ref) / u;
+    if (error > worst) {
+      worst = error;
+      at = x;
+    }
+    worst_eigen = std::max(worst_eigen, std::fabs(eigen[lanes - 1] - ref) / u);
+    REQUIRE(error <= 3.0L);
+    CHECK(simd::exp_nonpositive(x) == std::exp(x));  // the scalar instantiation is std::exp
+  }
+  double below[lanes];
+  simd::ei::pstoreu(below, simd::exp_nonpositive(simd::broadcast<Packet>(-1000.0)));
+  CHECK(below[0] > 0);  // clamped, as the kernels expect: exp(-708) on packets
+  CHECK(below[0] <= std::exp(-707.0));
+  std::printf(
+      "exp_nonpositive on %d-lane packets: worst %.3Lg u at x = %.17g (Eigen's pexp %.3Lg u; "
+      "%zu points)\n",
+      lanes, worst, at, worst_eigen, points.size());
 }

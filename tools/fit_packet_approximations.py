@@ -27,6 +27,9 @@ evaluated exactly, meets the target relative error on a grid; that error and the
 exact coefficients are printed (stderr and the header). End-to-end errors in floating point are
 measured by tests/test_packet_approximations.cpp.
 
+It also fits Q(r) = (exp(r) - 1)/r for |r| <= log(2)/2, the reduced argument of the kernels'
+exponential (packet_math.hpp), by Chebyshev interpolation in powers of r.
+
 Usage (from the repository root):
   python3 tools/fit_packet_approximations.py > include/drelu/packet_approximations.hpp
 Needs only mpmath (1.3); about 20 s.
@@ -195,6 +198,23 @@ def emit(lines, name, what, target, suffix, first_degree):
     lines.append('')
 
 
+EXP_HALF_WIDTH = mp.log(2) / 2 * mp.mpf('1.0001')  # |r| <= log(2)/2, with a margin
+EXP_DEGREE = 10
+
+
+def fit_exponential():
+    """Coefficients of Q(r) = (exp(r) - 1)/r on |r| <= log(2)/2 (Chebyshev interpolant, in powers
+    of r), and the maximum relative error of 1 + r Q(r) with them rounded, evaluated exactly."""
+    def f(r):
+        return mp.expm1(r) / r if r != 0 else mp.mpf(1)
+    c = tails.chebyshev_interpolant(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_DEGREE, mp.mpf(0))
+    doubles = [float(x) for x in c]
+    points = [-EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / 2000 for i in range(2001)]
+    err = max(abs((1 + r * tails.horner_exact([mp.mpf(x) for x in doubles], r)) / mp.exp(r) - 1)
+              for r in points)
+    return doubles, err
+
+
 def main():
     lines = [
         '// Coefficients of the branch-free approximations used by the packet kernels.',
@@ -232,6 +252,14 @@ def main():
                                             (5, 6))):
         emit(lines, 'm', 'mean gap' + label, target, suffix, degrees[0])
         emit(lines, 'v', 'truncated variance' + label, target, suffix, degrees[1])
+    doubles, err = fit_exponential()
+    msg = 'exp(r) = 1 + r Q(r), |r| <= log(2)/2: degree %d, error 2^%.2f (rounded coefficients)' % (
+        EXP_DEGREE, float(mp.log(err, 2)))
+    print(msg, file=sys.stderr)
+    lines.append('// %s' % msg)
+    lines.append('// {q0, q1, ..., q%d}' % EXP_DEGREE)
+    emit_array(lines, 'exponential_reduced', doubles)
+    lines.append('')
     lines += ['// clang-format on', '', '}  // namespace packet', '}  // namespace special',
               '}  // namespace drelu']
     print('\n'.join(lines))

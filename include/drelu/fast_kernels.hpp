@@ -236,7 +236,7 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
   s.b = ei::pabs(s.a);
   const P positive_t = ei::pmax(s.t, zero);
   s.q = ei::pmul(ei::pmul(positive_t, positive_t), load<P>(p.half_inv_g, i));
-  s.e = ei::pexp(ei::pnegate(s.q));
+  s.e = simd::exp_nonpositive(ei::pnegate(s.q));
   const simd::Quotient<P> gap = simd::mean_gap<Fits>(s.b, simd::transformed(s.b));
   s.gap_numerator = gap.numerator;
   s.gap_denominator = gap.denominator;
@@ -281,7 +281,9 @@ DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& n
   w.far = ei::pcmp_lt(broadcast<P>(700.0), w.d);
   w.x = ei::pdiv(e_big, e_small);
   const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.q_big);
-  if (ei::predux_any(deep)) w.x = ei::pselect(deep, ei::pexp(ei::pnegate(w.d)), w.x);
+  if (ei::predux_any(deep)) {
+    w.x = ei::pselect(deep, simd::exp_nonpositive(ei::pnegate(w.d)), w.x);
+  }
   w.small = ei::pmul(w.y_small, w.x);
   return w;
 }

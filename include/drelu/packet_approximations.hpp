@@ -86,6 +86,15 @@ inline constexpr double truncated_variance_float_layers_denominator[10] = {
     1.45280363574797946e+02,
 };
 
+// exp(r) = 1 + r Q(r), |r| <= log(2)/2: degree 10, error 2^-56.49 (rounded coefficients)
+// {q0, q1, ..., q10}
+inline constexpr double exponential_reduced[11] = {
+    1.00000000000000000e+00, 5.00000000000000555e-01, 1.66666666666666713e-01,
+    4.16666666665730656e-02, 8.33333333332613585e-03, 1.38888889325147801e-03,
+    1.98412698748206266e-04, 2.48015043137855412e-05, 2.75572554002064223e-06,
+    2.76263710656963543e-07, 2.51052170047207447e-08,
+};
+
 // clang-format on
 
 }  // namespace packet

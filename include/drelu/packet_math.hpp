@@ -5,6 +5,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <cmath>
 #include <cstddef>
 #include <type_traits>
 
@@ -16,6 +17,13 @@
 #define DRELU_ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define DRELU_ALWAYS_INLINE inline
+#endif
+
+// is_same on SIMD types (__m256d, ...) drops their attributes, which GCC reports; the
+// comparisons do not depend on them.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
 #endif
 
 namespace drelu {
@@ -77,6 +85,72 @@ P flat_polynomial(const scalar_of<P> (&c)[N], const P& y) {
   for (int j = last_odd - 2; j >= 1; j -= 2) odd = ei::pmadd(odd, y2, broadcast<P>(c[j + 2]));
   const P sum = ei::pmadd(y, odd, even);
   return ei::padd(broadcast<P>(c[0]), ei::pmadd(y, sum, broadcast<P>(c[1])));
+}
+
+// The bits of x shifted left by 52 (into the exponent field of a double), on the packets that
+// have a 64-bit shift (SSE2, AVX2, AVX-512); `has_exponent_shift` tells which.
+template <class P>
+inline constexpr bool has_exponent_shift = false
+#if defined(EIGEN_VECTORIZE_AVX512)
+                                           || std::is_same<P, __m512d>::value
+#endif
+#if defined(EIGEN_VECTORIZE_AVX2)
+                                           || std::is_same<P, __m256d>::value
+#endif
+#if defined(EIGEN_VECTORIZE_SSE2)
+                                           || std::is_same<P, __m128d>::value
+#endif
+    ;
+
+#if defined(EIGEN_VECTORIZE_AVX512)
+DRELU_ALWAYS_INLINE __m512d shifted_into_exponent(__m512d x) {
+  return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(x), 52));
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX2)
+DRELU_ALWAYS_INLINE __m256d shifted_into_exponent(__m256d x) {
+  return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(x), 52));
+}
+#endif
+#if defined(EIGEN_VECTORIZE_SSE2)
+DRELU_ALWAYS_INLINE __m128d shifted_into_exponent(__m128d x) {
+  return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(x), 52));
+}
+#endif
+
+// exp(x) for x <= 0: on packets within about one ulp, and exp(−708) for x below −708 (the
+// kernels handle exponents beyond −700 otherwise, fast_kernels.hpp); on scalars std::exp. x = k ln
+// 2 + r with k = round(x/ln 2) (by the 1.5·2^52 shifter) and |r| <= ln(2)/2 (Cody and Waite's
+// two-part ln 2, whose high part times k is exact), exp(r) = 1 + r Q(r)
+// (packet_approximations.hpp), times 2^k built in the exponent field: no division and no general
+// ldexp, unlike Eigen 3.4's packet exp, which this replaces on the packets with a 64-bit shift.
+template <class P>
+DRELU_ALWAYS_INLINE P exp_nonpositive(const P& x) {
+  if constexpr (is_scalar<P>) {
+    return std::exp(x);
+  } else if constexpr (!has_exponent_shift<P>) {
+    return ei::pexp(x);
+  } else {
+    constexpr double log2_e = 1.44269504088896338700e+00;
+    constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits
+    constexpr double ln2_lo = 1.90821492927058770002e-10;
+    const P shifter = broadcast<P>(0x1.8p52);
+    const P clamped = ei::pmax(x, broadcast<P>(-708.0));
+    const P k = ei::psub(ei::pmadd(clamped, broadcast<P>(log2_e), shifter), shifter);
+    const P r = ei::pmadd(k, broadcast<P>(-ln2_lo), ei::pmadd(k, broadcast<P>(-ln2_hi), clamped));
+    const auto& q = special::packet::exponential_reduced;
+    constexpr int degree = int(sizeof q / sizeof q[0]) - 1;
+    static_assert(degree % 2 == 0, "the even chain ends with the last coefficient");
+    const P r2 = ei::pmul(r, r);
+    P even = broadcast<P>(q[degree]);
+    for (int j = degree - 2; j >= 0; j -= 2) even = ei::pmadd(even, r2, broadcast<P>(q[j]));
+    P odd = broadcast<P>(q[degree - 1]);
+    for (int j = degree - 3; j >= 1; j -= 2) odd = ei::pmadd(odd, r2, broadcast<P>(q[j]));
+    const P reduced = ei::pmadd(r, ei::pmadd(r, odd, even), broadcast<P>(1.0));
+    // k + 1023 (in [1, 1023]) sits in the low bits of 2^52 + k + 1023.
+    const P power = shifted_into_exponent(ei::padd(k, broadcast<P>(0x1p52 + 1023.0)));
+    return ei::pmul(reduced, power);
+  }
 }
 
 // The change of variable of packet_approximations.hpp: y = (b − K)/(b + K), b >= 0.
@@ -149,3 +223,7 @@ DRELU_ALWAYS_INLINE P truncated_variance(const P& a) {
 }  // namespace simd
 }  // namespace detail
 }  // namespace drelu
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
