@@ -86,45 +86,27 @@ def chebyshev_values(degree, y):
     return t[:degree + 1]
 
 
-def chebyshev_to_monomial(coefficients):
-    """Power-series coefficients of sum c_k T_k(y)."""
-    n = len(coefficients)
-    basis = [[mp.mpf(1)], [mp.mpf(0), mp.mpf(1)]]
-    for k in range(2, n):
-        nxt = [mp.mpf(0)] * (k + 1)
-        for i, c in enumerate(basis[k - 1]):
-            nxt[i + 1] += 2 * c
-        for i, c in enumerate(basis[k - 2]):
-            nxt[i] -= c
-        basis.append(nxt)
-    result = [mp.mpf(0)] * n
-    for k in range(n):
-        for i, c in enumerate(basis[k]):
-            result[i] += coefficients[k] * c
-    return result
-
-
 def rational_fit(name, degree):
     """Power-series coefficients (mpf) of P and Q, both of the given degree, with Q(0) = 1."""
-    nd = degree
     ys = [mp.cos(mp.pi * (i + mp.mpf(1) / 2) / NODES) for i in range(NODES)]
     ys += [1 - mp.mpf(2) ** -k for k in NEAR_ONE]
     fs = [flat_function(name, y) for y in ys]
-    basis = [chebyshev_values(max(degree, nd), y) for y in ys]
+    basis = [chebyshev_values(degree, y) for y in ys]
     q_previous = [mp.mpf(1)] * len(ys)
     for _ in range(ITERATIONS):
         rows, rhs = [], []
         for t, f, q in zip(basis, fs, q_previous):
             w = 1 / abs(f * q)
             rows.append([w * t[k] for k in range(degree + 1)] +
-                        [-w * f * t[k] for k in range(1, nd + 1)])
+                        [-w * f * t[k] for k in range(1, degree + 1)])
             rhs.append(w * f)
         a = mp.matrix(rows)
         x = mp.lu_solve(a.T * a, a.T * mp.matrix(rhs))
         p = [x[k] for k in range(degree + 1)]
-        q = [mp.mpf(1)] + [x[degree + k] for k in range(1, nd + 1)]
+        q = [mp.mpf(1)] + [x[degree + k] for k in range(1, degree + 1)]
         q_previous = [mp.fsum(qk * tk for qk, tk in zip(q, t)) for t in basis]
-    p, q = chebyshev_to_monomial(p), chebyshev_to_monomial(q)
+    p = tails.chebyshev_in_powers(p, mp.mpf(1), mp.mpf(0))
+    q = tails.chebyshev_in_powers(q, mp.mpf(1), mp.mpf(0))
     if UNIT_VARIABLE[name]:
         p, q = to_unit_variable(p), to_unit_variable(q)
     return [c / q[0] for c in p], [c / q[0] for c in q]

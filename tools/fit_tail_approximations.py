@@ -132,9 +132,13 @@ def chebyshev_interpolant(func, lo, hi, degree, center):
         s = mp.fsum(values[j] * mp.cos(k * mp.pi * (j + mp.mpf(1) / 2) / n) for j in range(n))
         cheb.append(2 * s / n)
     cheb[0] /= 2
-    # u = alpha x + beta maps [lo, hi] onto [-1, 1]; T_k(u) expanded in powers of x.
-    alpha = 1 / half
-    beta = (center - mid) / half
+    # u = alpha x + beta maps [lo, hi] onto [-1, 1].
+    return chebyshev_in_powers(cheb, 1 / half, (center - mid) / half)
+
+
+def chebyshev_in_powers(cheb, alpha, beta):
+    """Power-series coefficients in x of sum_k cheb[k] T_k(alpha x + beta)."""
+    n = len(cheb)
     basis = [[mp.mpf(1)], [beta, alpha]]
     for k in range(2, n):
         prev, cur = basis[k - 2], basis[k - 1]
