@@ -11,12 +11,12 @@
 // p_big = y_big/S, p_small = y_small x/S, S = y_big + y_small x (through r = y_small x/y_big
 // where y_small x is tiny): no log-partition is rounded and then exponentiated,
 // so a weight keeps its relative accuracy whatever the scales. Side moments:
-//   a >= 0:  mean m(b)/sqrt(g),  variance v(b)/g
-//   a <  0:  mean (λ + b)/sqrt(g), variance (1 − λ (λ + b))/g,  λ = exp(−q)/(y sqrt(g))
-// (λ = φ(b)/Φ(b) <= 0.8), the variance from a fit of v instead for −1 < a < 0 (cancellation).
+//   a >= 0:  mean m(b)/sqrt(g)
+//   a <  0:  mean (λ + b)/sqrt(g),  λ = exp(−q)/(y sqrt(g)) = φ(b)/Φ(b) <= 0.8
+// and variance v(a)/g from the rational fit for a >= −1, (1 − λ (λ + b))/g below.
 //
-// Elements the packets cannot represent take other paths: where e^(−d) falls below Eigen's
-// packet exp range (d > 700) the element is recomputed with the scalar instantiation of the same
+// Elements the packets cannot represent take other paths: where e^(−d) falls below the packet
+// exp's range (d > 700) the element is recomputed with the scalar instantiation of the same
 // code (std::exp, full range); units with γ outside [1e-290, 1e290] or θ infinite, inputs that
 // are not finite, b beyond 1e100, q beyond the double range, results that left the double range
 // on the way and standard deviations below 1.5e-154 take the exact scalar path of unit.hpp in
@@ -253,7 +253,7 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
 // y_big and y_small x, x = exp(−d), d = q_big − q_small >= 0. Since a side with a >= 0 has
 // q = 0 and e = 1, x = e_big/e_small on every lane, a division instead of another exp, as long
 // as e_big is far from underflow; lanes with q_big > 700 take the exp (a branch per packet), and
-// lanes with d > 700 are `far`: the packet exp cannot go below the smallest normal double, so
+// lanes with d > 700 are `far`: the packet exp stops at exp(−708) (packet_math.hpp), so
 // the scalar instantiation recomputes them with r = exp(log(y_small/y_big) − d), the small
 // side's weight relative to the big one's.
 template <class P>
