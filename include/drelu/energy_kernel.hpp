@@ -14,6 +14,9 @@
 #include "batch.hpp"
 #include "packet_math.hpp"
 
+// GCC diagnostics of SIMD code: packet_math.hpp.
+DRELU_SIMD_DIAGNOSTICS_BEGIN
+
 namespace drelu {
 namespace detail {
 
@@ -135,3 +138,5 @@ void energy_kernel(const EnergyCoefficients<T>& c, const Points& x, Out& out) {
 
 }  // namespace detail
 }  // namespace drelu
+
+DRELU_SIMD_DIAGNOSTICS_END

@@ -33,18 +33,8 @@
 #include "packet_math.hpp"
 #include "unit.hpp"
 
-// Templates instantiated on SIMD types (__m128d, ...) drop those types' attributes, which GCC
-// reports; the kernels do not depend on them. GCC 12 also reports false positives inside its own
-// AVX-512 intrinsics (`__Y` "used uninitialized", GCC bug 105593, fixed in GCC 13) wherever
-// Eigen's packets are inlined.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wignored-attributes"
-#if __GNUC__ < 13
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#endif
+// GCC diagnostics of SIMD code: packet_math.hpp.
+DRELU_SIMD_DIAGNOSTICS_BEGIN
 
 namespace drelu {
 namespace detail {
@@ -658,6 +648,4 @@ void fast_mean_variance_kernel(const Layer& layer, const Inputs& inputs, Mean& m
 }  // namespace detail
 }  // namespace drelu
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+DRELU_SIMD_DIAGNOSTICS_END

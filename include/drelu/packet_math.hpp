@@ -19,12 +19,28 @@
 #define DRELU_ALWAYS_INLINE inline
 #endif
 
-// is_same on SIMD types (__m256d, ...) drops their attributes, which GCC reports; the
-// comparisons do not depend on them.
+// The regions of SIMD code (this header, fast_kernels.hpp, energy_kernel.hpp) silence two GCC
+// diagnostics that do not concern them. Templates instantiated on SIMD types (__m128d, ...) drop
+// those types' attributes, which GCC reports. GCC 12 also reports false positives inside its own
+// AVX-512 intrinsics (`__Y` "used uninitialized", GCC bug 105593, fixed in GCC 13) wherever
+// Eigen's packets are inlined.
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wignored-attributes"
+#if __GNUC__ < 13
+#define DRELU_SIMD_DIAGNOSTICS_BEGIN                                                        \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wignored-attributes\"") \
+      _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")                                 \
+          _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")
+#else
+#define DRELU_SIMD_DIAGNOSTICS_BEGIN \
+  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wignored-attributes\"")
 #endif
+#define DRELU_SIMD_DIAGNOSTICS_END _Pragma("GCC diagnostic pop")
+#else
+#define DRELU_SIMD_DIAGNOSTICS_BEGIN
+#define DRELU_SIMD_DIAGNOSTICS_END
+#endif
+
+DRELU_SIMD_DIAGNOSTICS_BEGIN
 
 namespace drelu {
 namespace detail {
@@ -224,6 +240,4 @@ DRELU_ALWAYS_INLINE P truncated_variance(const P& a) {
 }  // namespace detail
 }  // namespace drelu
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+DRELU_SIMD_DIAGNOSTICS_END
