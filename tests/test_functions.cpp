@@ -294,44 +294,52 @@ TEMPLATE_TEST_CASE("Gaussian units match the closed forms", "[functions]", float
   using T = TestType;
   const LD pi = 3.141592653589793238462643383279502884L;
   ErrorTable table(std::string("Gaussian closed forms (") + drelu_test::type_name<T>() + ")");
-  // Every t, g and input is a short dyadic, exact in float, so t + I is exact too.
-  for (const LD theta : {-3.0L, -0.5L, 0.0L, 1.25L, 4.0L}) {
+  // Every t, g and input is a short dyadic, exact in float, so t + I is exact too. The small
+  // t make E[h] = t/g far smaller than E|h|, which the mean must still resolve.
+  const std::vector<std::pair<LD, LD>> shifts = {
+      {-3.0L, 0.0L},     {-3.0L, 0.75L},    {-0.5L, 0.0L},
+      {-0.5L, 0.75L},    {0.0L, 0.0L},      {0.0L, 0.75L},
+      {1.25L, 0.0L},     {1.25L, 0.75L},    {4.0L, 0.0L},
+      {4.0L, 0.75L},     {0x1p-10L, 0.0L},  {0x1p-20L, 0x1p-30L},
+      {-0x1p-40L, 0.0L}, {0.0L, -0x1p-33L}, {-0.75L, 0.75L + 0x1p-16L}};
+  for (const auto& [theta, input] : shifts) {
     for (const LD g : {0.25L, 1.0L, 4.0L}) {
-      for (const LD input : {0.0L, 0.75L}) {
-        const auto layer = single_unit<T>(theta, theta, g, g);
-        const Batch<T> in = Batch<T>::Constant(1, 1, T(input));
-        const LD t = theta + input;
-        const std::string where = "t = " + show(t) + ", g = " + show(g);
-        const LD half_log = std::log(2 * pi / g) / 2;
-        const LD cgf = t * t / (2 * g) + half_log;
-        // A few operations on terms of size t^2/(2g) and |log(2 pi/g)/2|: 16 u_C of their sum.
-        check_close(table, "cgf", where, drelu::cgfs(layer, in)(0, 0), cgf,
-                    bound<T>(cgf, t * t / (2 * g) + std::fabs(half_log), 16));
-        const LD sd = 1 / std::sqrt(g);
-        check_close(table, "mean", where, drelu::mean_from_inputs(layer, in)(0, 0), t / g,
-                    bound<T>(t / g, std::fabs(t / g) + sd, 16));
-        check_close(table, "var", where, drelu::var_from_inputs(layer, in)(0, 0), 1 / g,
-                    bound<T>(1 / g, 1 / g, 16));
-        check_close(table, "std", where, drelu::std_from_inputs(layer, in)(0, 0), sd,
-                    bound<T>(sd, sd, 16));
-        for (const LD z : {-6.0L, -2.5L, -1.0L, 0.0L, 0.5L, 2.0L, 5.0L}) {
-          const T x = T(t / g + z * sd);
-          const LD zx = (LD(x) - t / g) * std::sqrt(g);  // the exact z of the rounded x
-          const Batch<T> xs = Batch<T>::Constant(1, 1, x);
-          const std::string at = where + ", z = " + show(z);
-          // Phi(z) = erfc(-z/sqrt 2)/2 has relative condition |z| phi(z)/Phi(z) <= 1 + z^2 in
-          // z, and the library's truncation points carry an error of a few u_C.
-          const LD cdf = boost::math::erfc(-zx / std::sqrt(2.0L)) / 2;
-          const LD sf = boost::math::erfc(zx / std::sqrt(2.0L)) / 2;
-          check_close(table, "cdf", at, drelu::cdfs(layer, xs, in)(0, 0), cdf,
-                      bound<T>(cdf, cdf * (1 + zx * zx), 16));
-          check_close(table, "sf", at, drelu::sfs(layer, xs, in)(0, 0), sf,
-                      bound<T>(sf, sf * (1 + zx * zx), 16));
-          const LD logpdf = -g / 2 * (LD(x) - t / g) * (LD(x) - t / g) - half_log;
-          const LD terms = g * LD(x) * LD(x) / 2 + std::fabs(t * LD(x)) + std::fabs(cgf);
-          check_close(table, "logpdf", at, drelu::logpdfs(layer, xs, in)(0, 0), logpdf,
-                      bound<T>(logpdf, terms, 16));
-        }
+      const auto layer = single_unit<T>(theta, theta, g, g);
+      const Batch<T> in = Batch<T>::Constant(1, 1, T(input));
+      const LD t = theta + input;
+      const std::string where = "t = " + show(t) + ", g = " + show(g);
+      const LD half_log = std::log(2 * pi / g) / 2;
+      const LD cgf = t * t / (2 * g) + half_log;
+      // A few operations on terms of size t^2/(2g) and |log(2 pi/g)/2|: 16 u_C of their sum.
+      check_close(table, "cgf", where, drelu::cgfs(layer, in)(0, 0), cgf,
+                  bound<T>(cgf, t * t / (2 * g) + std::fabs(half_log), 16));
+      const LD sd = 1 / std::sqrt(g);
+      // The mean relative to itself: a few roundoffs, however small t is.
+      check_close(table, "mean", where, drelu::mean_from_inputs(layer, in)(0, 0), t / g,
+                  bound<T>(t / g, std::fabs(t / g), 16));
+      check_close(table, "meanvar mean", where, drelu::meanvar_from_inputs(layer, in).mean(0, 0),
+                  t / g, bound<T>(t / g, std::fabs(t / g), 16));
+      check_close(table, "var", where, drelu::var_from_inputs(layer, in)(0, 0), 1 / g,
+                  bound<T>(1 / g, 1 / g, 16));
+      check_close(table, "std", where, drelu::std_from_inputs(layer, in)(0, 0), sd,
+                  bound<T>(sd, sd, 16));
+      for (const LD z : {-6.0L, -2.5L, -1.0L, 0.0L, 0.5L, 2.0L, 5.0L}) {
+        const T x = T(t / g + z * sd);
+        const LD zx = (LD(x) - t / g) * std::sqrt(g);  // the exact z of the rounded x
+        const Batch<T> xs = Batch<T>::Constant(1, 1, x);
+        const std::string at = where + ", z = " + show(z);
+        // Phi(z) = erfc(-z/sqrt 2)/2 has relative condition |z| phi(z)/Phi(z) <= 1 + z^2 in
+        // z, and the library's truncation points carry an error of a few u_C.
+        const LD cdf = boost::math::erfc(-zx / std::sqrt(2.0L)) / 2;
+        const LD sf = boost::math::erfc(zx / std::sqrt(2.0L)) / 2;
+        check_close(table, "cdf", at, drelu::cdfs(layer, xs, in)(0, 0), cdf,
+                    bound<T>(cdf, cdf * (1 + zx * zx), 16));
+        check_close(table, "sf", at, drelu::sfs(layer, xs, in)(0, 0), sf,
+                    bound<T>(sf, sf * (1 + zx * zx), 16));
+        const LD logpdf = -g / 2 * (LD(x) - t / g) * (LD(x) - t / g) - half_log;
+        const LD terms = g * LD(x) * LD(x) / 2 + std::fabs(t * LD(x)) + std::fabs(cgf);
+        check_close(table, "logpdf", at, drelu::logpdfs(layer, xs, in)(0, 0), logpdf,
+                    bound<T>(logpdf, terms, 16));
       }
     }
   }

@@ -248,7 +248,7 @@ DRELU_ALWAYS_INLINE Side<P> side_values(const SideParameters& p, Eigen::Index i,
 // side's weight relative to the big one's.
 template <class P>
 struct Weights {
-  P big_is_positive, q_big, q_small, d, y_big, y_small, x, small, far;
+  P big_is_positive, q_big, q_small, d, e_big, y_big, y_small, x, small, far;
 };
 
 // d_signed = q⁺ − q⁻, from the rounded q or, where both are large, from exponent_difference.
@@ -263,13 +263,13 @@ DRELU_ALWAYS_INLINE Weights<P> side_weights(const Side<P>& pos, const Side<P>& n
     big = ei::pselect(w.big_is_positive, positive, negative);
     small = ei::pselect(w.big_is_positive, negative, positive);
   };
-  P e_big, e_small;
+  P e_small;
   big_small(pos.q, neg.q, w.q_big, w.q_small);
-  big_small(pos.e, neg.e, e_big, e_small);
+  big_small(pos.e, neg.e, w.e_big, e_small);
   big_small(pos.y, neg.y, w.y_big, w.y_small);
   w.d = ei::pabs(d_signed);
   w.far = ei::pcmp_lt(broadcast<P>(700.0), w.d);
-  w.x = ei::pdiv(e_big, e_small);
+  w.x = ei::pdiv(w.e_big, e_small);
   const P deep = ei::pcmp_lt(broadcast<P>(700.0), w.q_big);
   if (ei::predux_any(deep)) {
     w.x = ei::pselect(deep, simd::exp_nonpositive(ei::pnegate(w.d)), w.x);
@@ -363,11 +363,13 @@ DRELU_ALWAYS_INLINE P weights_cgf(const Weights<P>& w) {
 
 // The side probabilities y_big/total and y_small x/total; where y_small x is below 2^-900
 // (possibly rounded to a subnormal while its probability is not), 1/(1 + r) and r/(1 + r).
+// inverse_total = 1/total = 1/(y_big + y_small x).
 template <class P>
-DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positive, P& p_negative) {
+DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positive, P& p_negative,
+                                               P& inverse_total) {
   namespace ei = simd::ei;
   const P one = simd::broadcast<P>(1.0);
-  const P inverse_total = ei::pdiv(one, ei::padd(w.y_big, w.small));
+  inverse_total = ei::pdiv(one, ei::padd(w.y_big, w.small));
   P p_big = ei::pmul(w.y_big, inverse_total);
   P p_small = ei::pmul(w.small, inverse_total);
   P tiny = ei::pcmp_lt(w.small, simd::broadcast<P>(0x1p-900));
@@ -400,6 +402,33 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
   const P tail_variance = ei::psub(broadcast<P>(1.0), ei::pmul(ratio, gap));
   variance = ei::pmul(ei::pselect(tail, tail_variance, simd::truncated_variance<Fits>(s.a)),
                       load<P>(p.inv_g, i));
+}
+
+// The mixture mean E[h] = p⁺ m⁺ − p⁻ m⁻, or, on lanes where its two terms cancel more than
+// those of the second form, E[h] = (1/g⁺ − 1/g⁻)/Z + p⁺ t⁺/g⁺ + p⁻ t⁻/g⁻ (t⁻ = θ⁻ + I unmirrored).
+// The second form follows from integrating each side by parts, Z_s m_s = (1 + t_s Z_s)/g_s; it
+// has no cancellation near a Gaussian unit (g⁺ = g⁻, t⁺ = t⁻), where E[h] = t/g may be far
+// smaller than E|h|. 1/Z = exp(−q_big)/(y_big + y_small x).
+template <class P>
+DRELU_ALWAYS_INLINE P mixture_mean(const FastUnits& units, Eigen::Index i, const Side<P>& pos,
+                                   const Side<P>& neg, const Weights<P>& w, const P& p_pos,
+                                   const P& p_neg, const P& mean_p, const P& mean_n,
+                                   const P& inverse_total) {
+  namespace ei = simd::ei;
+  const P positive_term = ei::pmul(p_pos, mean_p);
+  const P negative_term = ei::pmul(p_neg, mean_n);
+  const P sides = simd::multiply_subtract(p_pos, mean_p, negative_term);
+  const P inv_g_p = load<P>(units.positive.inv_g, i);
+  const P inv_g_n = load<P>(units.negative.inv_g, i);
+  const P inverse_z = ei::pmul(w.e_big, inverse_total);
+  const P scale_term = ei::pmul(ei::psub(inv_g_p, inv_g_n), inverse_z);
+  const P positive_shift = ei::pmul(ei::pmul(p_pos, pos.t), inv_g_p);
+  const P negative_shift = ei::pmul(ei::pmul(p_neg, neg.t), inv_g_n);
+  const P by_parts = ei::psub(ei::padd(scale_term, positive_shift), negative_shift);
+  const P sides_size = ei::padd(positive_term, negative_term);
+  const P by_parts_size =
+      ei::padd(ei::pabs(scale_term), ei::padd(ei::pabs(positive_shift), ei::pabs(negative_shift)));
+  return ei::pselect(ei::pcmp_lt(by_parts_size, sides_size), by_parts, sides);
 }
 
 // Lanes of one packet that need more than the packet path: `far` ones are recomputed by the
@@ -462,8 +491,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
     store(w.result, i, cgf);
     return {weights.far, ei::por(review, not_finite(cgf))};
   }
-  P p_pos, p_neg;
-  weights_probabilities(weights, p_pos, p_neg);
+  P p_pos, p_neg, inverse_total;
+  weights_probabilities(weights, p_pos, p_neg, inverse_total);
   if constexpr (Q == Quantity::prob_positive || Q == Quantity::prob_negative) {
     const P p = Q == Quantity::prob_positive ? p_pos : p_neg;
     store(w.result, i, p);
@@ -505,9 +534,9 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
     store(w.exact_row, i, ei::pand(review, one));
   }
   if constexpr (Q == Quantity::mean_abs || Q == Quantity::mean) {
-    const P n_term = ei::pmul(p_neg, mean_n);
-    const P mean = Q == Quantity::mean ? simd::multiply_subtract(p_pos, mean_p, n_term)
-                                       : ei::pmadd(p_pos, mean_p, n_term);
+    const P mean = Q == Quantity::mean ? mixture_mean(units, i, pos, neg, weights, p_pos, p_neg,
+                                                      mean_p, mean_n, inverse_total)
+                                       : ei::pmadd(p_pos, mean_p, ei::pmul(p_neg, mean_n));
     store(w.result, i, mean);
     return {weights.far, ei::por(review, not_finite(mean))};
   }
@@ -516,7 +545,8 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   const P variance = ei::padd(ei::pmadd(p_pos, var_p, ei::pmul(p_neg, var_n)),
                               ei::pmul(ei::pmul(p_pos, p_neg), ei::pmul(gap, gap)));
   if constexpr (Q == Quantity::mean_and_variance) {
-    const P mean = simd::multiply_subtract(p_pos, mean_p, ei::pmul(p_neg, mean_n));
+    const P mean =
+        mixture_mean(units, i, pos, neg, weights, p_pos, p_neg, mean_p, mean_n, inverse_total);
     store(w.result, i, mean);
     store(w.result2, i, variance);
     return {weights.far, ei::por(review, ei::por(not_finite(mean), not_finite(variance)))};

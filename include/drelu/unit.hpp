@@ -91,12 +91,34 @@ struct Statistics {
   T mean_abs;
 };
 
+// E[h] = pp m+ - pn m-, or the second form
+//   E[h] = (1/gp - 1/gn)/Z + pp tp/gp + pn tn/gn,   Z = Z+ + Z-,
+// from integrating each side by parts (Z+ m+ = (1 + tp Z+)/gp, and alike for the mirrored
+// side), wherever its terms are smaller than those of the first: near a Gaussian unit
+// (gp = gn, tp = tn) E[h] = tp/gp can be far smaller than E|h|, and only the second form
+// keeps it to a few roundoffs. mean_p and mean_n are pp m+ and pn m-.
+template <class T>
+T mixture_mean(const Unit<T>& unit, const LogPartitions<T>& logz, const SideWeights<T>& weights,
+               T mean_p, T mean_n) {
+  using std::abs;
+  using std::exp;
+  const T sides = mean_p - mean_n;
+  const T scale_term = (T(1) / unit.gp - T(1) / unit.gn) * exp(-logz.total);
+  const T positive_shift = weights.positive * unit.tp / unit.gp;
+  const T negative_shift = weights.negative * unit.tn / unit.gn;
+  const T by_parts = scale_term + positive_shift + negative_shift;
+  const T by_parts_size = abs(scale_term) + abs(positive_shift) + abs(negative_shift);
+  if (!std::isfinite(by_parts_size) || !(by_parts_size < mean_p + mean_n)) return sides;
+  return by_parts;
+}
+
 // Mixture moments; the variance by the law of total variance,
 //   Var = pp v+ + pn v- + pp pn (m+ + m-)²   (m- is the mean of -h on the negative side),
 // which has no cancellation, unlike E[h²] - E[h]².
 template <class T>
 Statistics<T> statistics(const Unit<T>& unit) {
-  const auto weights = side_probabilities(unit);
+  const auto logz = log_partitions(unit);
+  const auto weights = side_weights(logz);
   const auto positive = truncated_normal::moments(unit.tp, unit.gp);
   const auto negative = truncated_normal::moments(-unit.tn, unit.gn);
   // A side of weight 0 contributes nothing, even where its own moments are infinite.
@@ -107,7 +129,7 @@ Statistics<T> statistics(const Unit<T>& unit) {
                         : weights.positive * weights.negative * spread * spread;
   const T mean_p = weighted(weights.positive, positive.mean);
   const T mean_n = weighted(weights.negative, negative.mean);
-  return {mean_p - mean_n,
+  return {mixture_mean(unit, logz, weights, mean_p, mean_n),
           weighted(weights.positive, positive.variance) +
               weighted(weights.negative, negative.variance) + between,
           mean_p + mean_n};
