@@ -346,6 +346,40 @@ TEMPLATE_TEST_CASE("Gaussian units match the closed forms", "[functions]", float
   table.print();
 }
 
+TEMPLATE_TEST_CASE("logpdf keeps its digits near the peak of a narrow unit far from 0",
+                   "[functions]", float, double, long double) {
+  using T = TestType;
+  const LD pi = 3.141592653589793238462643383279502884L;
+  ErrorTable table(std::string("narrow far-out peaks (") + drelu_test::type_name<T>() + ")");
+  // Near the peak, -U(x) + I x and the cgf both hold q = t^2/(2g) (up to 2^81 here), while
+  // log p is about log(g/2pi)/2 (up to 28): the library must cancel q exactly. The units are
+  // Gaussian (or one-sided with the other side negligible), and every value is a short dyadic,
+  // so log p = log(g/2pi)/2 - z^2/2 at x = t/g + z/sqrt(g) (z of x once rounded to T).
+  for (const int scale : {20, 40, 80}) {
+    const LD g = std::ldexp(1.0L, scale);
+    const LD sd = std::ldexp(1.0L, -scale / 2);
+    for (const LD peak : {2.0L, -1.0L, 0.75L}) {
+      const LD theta = peak * g;
+      const bool positive = peak > 0;
+      for (const bool one_sided : {false, true}) {
+        const auto layer = one_sided ? (positive ? single_unit<T>(theta, -3, g, 1)
+                                                 : single_unit<T>(3, theta, 1, g))
+                                     : single_unit<T>(theta, theta, g, g);
+        for (const LD z : {0.0L, 1.0L, -2.5L, 6.0L}) {
+          const Batch<T> x = Batch<T>::Constant(1, 1, T(peak + z * sd));
+          const LD zx = (LD(x(0, 0)) - peak) / sd;  // the exact z of the rounded x
+          const LD want = std::log(g / (2 * pi)) / 2 - zx * zx / 2;
+          const std::string where = "g = 2^" + std::to_string(scale) + ", peak " + show(peak) +
+                                    (one_sided ? " (one side)" : "") + ", z = " + show(z);
+          check_close(table, "logpdf", where, drelu::logpdfs(layer, x)(0, 0), want,
+                      bound<T>(want, std::fabs(want) + zx * zx / 2 + 1, 16));
+        }
+      }
+    }
+  }
+  table.print();
+}
+
 TEMPLATE_TEST_CASE("std is sqrt(var) and the mode follows the rule", "[functions]", float, double,
                    long double) {
   using T = TestType;

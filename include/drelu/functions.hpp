@@ -270,9 +270,8 @@ template <class Layer, class DerivedX, class DerivedI, class = detail::if_layer<
 Batch<typename Layer::Scalar> logpdfs(const Layer& layer, const Eigen::DenseBase<DerivedX>& x,
                                       const Eigen::DenseBase<DerivedI>& inputs) {
   using C = detail::compute_t<typename Layer::Scalar>;
-  return detail::map_points("drelu::logpdfs", layer, x, inputs, [](const unit::Unit<C>& u, C h) {
-    return unit::logpdf(u, h, unit::cgf(u));
-  });
+  return detail::map_points("drelu::logpdfs", layer, x, inputs,
+                            [](const unit::Unit<C>& u, C h) { return unit::logpdf(u, h); });
 }
 
 template <class Layer, class DerivedX, class = detail::if_layer<Layer>>

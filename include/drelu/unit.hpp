@@ -155,12 +155,37 @@ T mode(const Unit<T>& unit) {
 // log p(h) = -U(h) - cgf. Where the unit has no density (cgf = +inf: mass at infinity) every
 // finite h has log p = -inf; where both sides are removed (cgf = -inf) the unit is a point mass
 // at 0.
+//
+// On a side whose normal peaks inside it (t > 0 on its own axis u = |h|), -U and the cgf both
+// hold q = t²/(2g), which can be far larger than log p itself (a narrow unit far from 0: q ~ 1e12
+// while log p ~ 10 near the peak). There the exact split
+//   -U(u) = -(g u - t)²/(2g) + q,   log Z_s = q + log Q(a) + log sqrt(2π) - log(g)/2,  a =
+//   -t/sqrt(g)
+// cancels q by hand: log p = -(g u - t)²/(2g) - [log Z_s - q] - log(1 + Z_o/Z_s), with g u - t
+// from one fused multiply-add and Z_o the other side's partition.
 template <class T>
-T logpdf(const Unit<T>& unit, T h, T cgf_value) {
+T logpdf(const Unit<T>& unit, T h) {
+  using std::exp;
+  using std::log;
   constexpr T inf = std::numeric_limits<T>::infinity();
-  if (cgf_value == inf && !std::isnan(h)) return -inf;
-  if (cgf_value == -inf) return h == T(0) ? inf : (std::isnan(h) ? h : -inf);
-  return -energy(unit, h) - cgf_value;
+  const auto logz = log_partitions(unit);
+  if (logz.total == inf && !std::isnan(h)) return -inf;
+  if (logz.total == -inf) return h == T(0) ? inf : (std::isnan(h) ? h : -inf);
+  const bool positive = h >= T(0);
+  const T t = positive ? unit.tp : -unit.tn;
+  const T g = positive ? unit.gp : unit.gn;
+  const T u = positive ? h : -h;
+  const T own = positive ? logz.positive : logz.negative;
+  const T other = positive ? logz.negative : logz.positive;
+  const bool peak_inside = t > T(0) && g > T(0) && std::isfinite(g) && std::isfinite(t) &&
+                           std::isfinite(u) && std::isfinite(own);
+  if (!peak_inside) return -energy(unit, h) - logz.total;
+  const T log_sqrt_2pi = T(0.9189385332046727417803297364056176398L);
+  const T own_scaled = special::log_normal_tail(-t / std::sqrt(g)) + log_sqrt_2pi - log(g) / 2;
+  const T ratio = other - own;  // log(Z_o/Z_s)
+  const T log_share = ratio > T(0) ? ratio + std::log1p(exp(-ratio)) : std::log1p(exp(ratio));
+  const T distance = std::fma(g, u, -t);  // g u - t
+  return -(distance * distance) / (2 * g) - own_scaled - log_share;
 }
 
 // P(H <= h) and P(H > h) together, each accurate in relative terms: the tail beyond h on h's
