@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <type_traits>
 
 #include "layers.hpp"
@@ -98,6 +99,14 @@ UnitParameters<C> unit_parameters(const nsReLU<T>& layer) {
 // Batches below this many elements stay on one thread when OpenMP is on.
 constexpr Eigen::Index kParallelThreshold = 16384;
 
+// Columns per chunk of the threads' dynamic schedule: about 64 chunks per batch, so that a
+// thread whose core is shared with other work, or whose columns cost more, takes fewer chunks
+// instead of finishing last. Results do not depend on the schedule: each column is computed
+// alone (and, when sampling, from its own stream).
+inline int parallel_chunk(Eigen::Index columns) {
+  return static_cast<int>(std::clamp<Eigen::Index>(columns / 64, 1, 1 << 20));
+}
+
 // Evaluates expensive expressions (products) once; plain objects are used in place.
 template <class Derived>
 using evaluated_t = typename Eigen::internal::nested_eval<Derived, 1>::type;
@@ -109,7 +118,8 @@ void map_evaluated(const Layer& layer, const Inputs& in, Out& out, Kernel kernel
   using C = compute_t<T>;
   const auto units = unit_parameters<C>(layer);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
+  const int chunk = parallel_chunk(out.cols());
+#pragma omp parallel for schedule(dynamic, chunk) if (out.size() >= kParallelThreshold)
 #endif
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     for (Eigen::Index i = 0; i < out.rows(); ++i) {
@@ -143,7 +153,8 @@ Batch<typename Layer::Scalar> map_points(const char* function, const Layer& laye
   const auto units = unit_parameters<C>(layer);
   Batch<T> out(x.rows(), x.cols());
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (out.size() >= kParallelThreshold)
+  const int chunk = parallel_chunk(out.cols());
+#pragma omp parallel for schedule(dynamic, chunk) if (out.size() >= kParallelThreshold)
 #endif
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     for (Eigen::Index i = 0; i < out.rows(); ++i) {

@@ -622,7 +622,8 @@ void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity qua
   const FastUnits units = fast_units(layer);
   const Eigen::Index n = inputs.rows();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (inputs.size() >= kParallelThreshold)
+  const int chunk = parallel_chunk(inputs.cols());
+#pragma omp parallel for schedule(dynamic, chunk) if (inputs.size() >= kParallelThreshold)
 #endif
   for (Eigen::Index j = 0; j < inputs.cols(); ++j) {
     FastWorkspace& w = thread_workspace(n);

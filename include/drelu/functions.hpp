@@ -198,7 +198,8 @@ void meanvar_from_inputs(const Layer& layer, const Eigen::DenseBase<Derived>& in
   } else {
     const auto units = detail::unit_parameters<C>(layer);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (in.size() >= detail::kParallelThreshold)
+    const int chunk = detail::parallel_chunk(in.cols());
+#pragma omp parallel for schedule(dynamic, chunk) if (in.size() >= detail::kParallelThreshold)
 #endif
     for (Eigen::Index j = 0; j < in.cols(); ++j) {
       for (Eigen::Index i = 0; i < in.rows(); ++i) {

@@ -130,7 +130,8 @@ void sample_kernel(const Layer& layer, const Inputs& inputs, std::uint64_t seed,
   for (Eigen::Index i : units.irregular) exact_unit[std::size_t(i)] = 1;
   const Eigen::Index rows = out.rows();
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (inputs.size() >= kParallelThreshold)
+  const int chunk = parallel_chunk(inputs.cols());
+#pragma omp parallel for schedule(dynamic, chunk) if (inputs.size() >= kParallelThreshold)
 #endif
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
     random::Stream stream(seed, static_cast<std::uint64_t>(j));
