@@ -96,6 +96,16 @@ UnitParameters<C> unit_parameters(const nsReLU<T>& layer) {
   });
 }
 
+// The dReLU parameters converted in a wider type W and rounded once to C: a shared-scale
+// layer's θ± = θ ± Δ/(1 ± η) can cancel, and then each is within half an ulp of its exact value
+// instead of carrying the cancellation's error.
+template <class C, class W, class Layer>
+UnitParameters<C> rounded_unit_parameters(const Layer& layer) {
+  const auto wide = unit_parameters<W>(layer);
+  return {wide.theta_p.template cast<C>(), wide.theta_n.template cast<C>(),
+          wide.gamma_p.template cast<C>(), wide.gamma_n.template cast<C>()};
+}
+
 // Batches below this many elements stay on one thread when OpenMP is on.
 constexpr Eigen::Index kParallelThreshold = 16384;
 

@@ -28,7 +28,7 @@ struct EnergyCoefficients {
 template <class Layer>
 EnergyCoefficients<typename Layer::Scalar> energy_coefficients(const Layer& layer) {
   using T = typename Layer::Scalar;
-  const auto units = unit_parameters<T>(layer);
+  const auto units = rounded_unit_parameters<T, compute_t<T>>(layer);
   return {units.gamma_p / T(2), units.theta_p, units.gamma_n / T(2), units.theta_n};
 }
 

@@ -66,7 +66,7 @@ struct SideParameters {
 
 struct FastUnits {
   SideParameters positive, negative;
-  UnitParameters<double> parameters;    // the dReLU parameters, converted in double
+  UnitParameters<double> parameters;    // the dReLU parameters, rounded to double
   UnitParameters<long double> exact;    // for the units and elements the fast path leaves out
   std::vector<Eigen::Index> irregular;  // units outside the fast path's domain
 };
@@ -100,8 +100,8 @@ inline SideParameters side_parameters(const ColumnD& theta, const ColumnD& gamma
 template <class Layer>
 FastUnits fast_units(const Layer& layer) {
   FastUnits units;
-  units.parameters = unit_parameters<double>(layer);
   units.exact = unit_parameters<long double>(layer);
+  units.parameters = rounded_unit_parameters<double, long double>(layer);
   const auto& u = units.parameters;
   const Eigen::Index padded = padded_rows(layer.size());
   units.positive = side_parameters(u.theta_p, u.gamma_p, 1.0, padded);

@@ -102,12 +102,12 @@ class dReLU {
 
   explicit dReLU(const pReLU<T>& layer) {
     from_shared_scale(layer.theta(), layer.gamma(), layer.delta(), layer.eta(),
-                      &parameterization::drelu_from_prelu<T>);
+                      &parameterization::drelu_from_prelu<Wide>);
     validate("drelu::dReLU (from pReLU)");
   }
   explicit dReLU(const xReLU<T>& layer) {
     from_shared_scale(layer.theta(), layer.gamma(), layer.delta(), layer.xi(),
-                      &parameterization::drelu_from_xrelu<T>);
+                      &parameterization::drelu_from_xrelu<Wide>);
     validate("drelu::dReLU (from xReLU)");
   }
   explicit dReLU(const nsReLU<T>& layer) : dReLU(xReLU<T>(layer)) {}
@@ -119,6 +119,9 @@ class dReLU {
   Eigen::Index size() const { return theta_p_.size(); }
 
  private:
+  // Conversions from the shared-scale forms are evaluated in this type and rounded once to T.
+  using Wide = parameterization::conversion_t<T>;
+
   void validate(const char* function) const {
     detail::require_same_length(function, "theta_p", theta_p_, "theta_n", theta_n_);
     detail::require_same_length(function, "theta_p", theta_p_, "gamma_p", gamma_p_);
@@ -132,11 +135,12 @@ class dReLU {
   template <class Convert>
   void from_shared_scale(const Vector& theta, const Vector& gamma, const Vector& delta,
                          const Vector& asymmetry, Convert convert) {
-    detail::convert_units(theta, gamma, delta, asymmetry, theta_p_, theta_n_, gamma_p_, gamma_n_,
-                          [&](T t, T g, T d, T a) {
-                            const auto p = convert({t, g, d, a});
-                            return std::array<T, 4>{p.theta_p, p.theta_n, p.gamma_p, p.gamma_n};
-                          });
+    detail::convert_units(
+        theta, gamma, delta, asymmetry, theta_p_, theta_n_, gamma_p_, gamma_n_,
+        [&](T t, T g, T d, T a) {
+          const auto p = convert({Wide(t), Wide(g), Wide(d), Wide(a)});
+          return std::array<T, 4>{T(p.theta_p), T(p.theta_n), T(p.gamma_p), T(p.gamma_n)};
+        });
   }
 
   Vector theta_p_, theta_n_, gamma_p_, gamma_n_;
@@ -172,11 +176,13 @@ class pReLU {
   explicit pReLU(const dReLU<T>& layer) {
     detail::require_invertible_scales("drelu::pReLU (from dReLU)", layer.gamma_p(),
                                       layer.gamma_n());
-    detail::convert_units(layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(),
-                          theta_, gamma_, delta_, eta_, [](T tp, T tn, T gp, T gn) {
-                            const auto p = parameterization::prelu_from_drelu<T>({tp, tn, gp, gn});
-                            return std::array<T, 4>{p.theta, p.gamma, p.delta, p.asymmetry};
-                          });
+    detail::convert_units(
+        layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(), theta_, gamma_, delta_,
+        eta_, [](T tp, T tn, T gp, T gn) {
+          using W = parameterization::conversion_t<T>;  // rounded once to T
+          const auto p = parameterization::prelu_from_drelu<W>({W(tp), W(tn), W(gp), W(gn)});
+          return std::array<T, 4>{T(p.theta), T(p.gamma), T(p.delta), T(p.asymmetry)};
+        });
     validate("drelu::pReLU (from dReLU)");
   }
   explicit pReLU(const xReLU<T>& layer)
@@ -244,11 +250,13 @@ class xReLU {
   explicit xReLU(const dReLU<T>& layer) {
     detail::require_invertible_scales("drelu::xReLU (from dReLU)", layer.gamma_p(),
                                       layer.gamma_n());
-    detail::convert_units(layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(),
-                          theta_, gamma_, delta_, xi_, [](T tp, T tn, T gp, T gn) {
-                            const auto x = parameterization::xrelu_from_drelu<T>({tp, tn, gp, gn});
-                            return std::array<T, 4>{x.theta, x.gamma, x.delta, x.asymmetry};
-                          });
+    detail::convert_units(
+        layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(), theta_, gamma_, delta_,
+        xi_, [](T tp, T tn, T gp, T gn) {
+          using W = parameterization::conversion_t<T>;  // rounded once to T
+          const auto x = parameterization::xrelu_from_drelu<W>({W(tp), W(tn), W(gp), W(gn)});
+          return std::array<T, 4>{T(x.theta), T(x.gamma), T(x.delta), T(x.asymmetry)};
+        });
     validate("drelu::xReLU (from dReLU)");
   }
   explicit xReLU(const pReLU<T>& layer)

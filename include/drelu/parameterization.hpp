@@ -10,9 +10,16 @@
 #pragma once
 
 #include <cmath>
+#include <type_traits>
 
 namespace drelu {
 namespace parameterization {
+
+// The type in which a layer of scalar T evaluates a conversion before rounding the result once
+// to T (float -> double, double and long double -> long double), so that a converted parameter
+// does not carry the rounding errors of the formula's steps.
+template <class T>
+using conversion_t = std::conditional_t<std::is_same<T, float>::value, double, long double>;
 
 template <class T>
 struct DreluParameters {
