@@ -359,8 +359,8 @@ TEST_CASE("pReLU with eta = 0.99 (the issue's case)", "[layers]") {
   //   pts = [-inf, tn / gn, 0, tp / gp, inf]; Z = quad(lambda h: exp(-U(h)), pts)
   //   m1 = quad(lambda h: h * exp(-U(h)), pts) / Z
   //   m2 = quad(lambda h: (h - m1)**2 * exp(-U(h)), pts) / Z   # and log(Z)
-  // The parameters are within 8 ulp (each is 2 or 3 roundings); cgf, mean and var have
-  // condition numbers of a few units here, so 64 ulp. With the decimal 0.99 instead the
+  // The parameters are within an ulp (converted in long double, rounded once); cgf, mean and var
+  // have condition numbers of a few units here, so 64 ulp. With the decimal 0.99 instead the
   // issue's values are 0.40100502512562814, -39.8, 0.65326633165829146, 130,
   // 4.6019743865191273, -0.26853417813602513, 0.082620566276757616, within 1e-13 of these.
   const long double u = epsilon<double>();
@@ -372,10 +372,10 @@ TEST_CASE("pReLU with eta = 0.99 (the issue's case)", "[layers]") {
     long double ulps;
   };
   const Expected expected[] = {
-      {"theta_p", d.theta_p()(0), 0.40100502512562816386L, 0.40100502512562814L, 8},
-      {"theta_n", d.theta_n()(0), -39.799999999999966682L, -39.8L, 8},
-      {"gamma_p", d.gamma_p()(0), 0.65326633165829148252L, 0.65326633165829146L, 8},
-      {"gamma_n", d.gamma_n()(0), 129.99999999999988898L, 130.0L, 8},
+      {"theta_p", d.theta_p()(0), 0.40100502512562816386L, 0.40100502512562814L, 1},
+      {"theta_n", d.theta_n()(0), -39.799999999999966682L, -39.8L, 1},
+      {"gamma_p", d.gamma_p()(0), 0.65326633165829148252L, 0.65326633165829146L, 1},
+      {"gamma_n", d.gamma_n()(0), 129.99999999999988898L, 130.0L, 1},
       {"cgf", drelu::cgfs(p)(0, 0), 4.6019743865191228025L, 4.6019743865191273L, 64},
       {"mean", drelu::mean_from_inputs(p)(0, 0), -0.26853417813602497224L, -0.26853417813602513L,
        64},
@@ -386,6 +386,28 @@ TEST_CASE("pReLU with eta = 0.99 (the issue's case)", "[layers]") {
     check_close(table, std::string(e.name) + " (decimal eta)", "1e-13", e.got, e.decimal,
                 1e-13L * std::fabs(e.decimal));
   }
+  table.print();
+}
+
+TEST_CASE("a pReLU whose theta- cancels: energies and moments from the exact dReLU", "[layers]") {
+  // theta- = theta - Delta/(1 - eta) = 0.268 from -3.71 and -3.97 (a 14-fold cancellation).
+  // Formed in double, theta- was off by 14 ulp and the energy at x = -1 by 19 ulp (cond 1 in
+  // the dReLU parameters); formed in long double and rounded once, both are within an ulp.
+  //   th, g, d, eta = [mpf(v) for v in (-3.7061956807679315, 0.12924400899721458,
+  //                                     -4.705465171353341, -0.18403390936097608)]  # doubles
+  //   tn = th - d / (1 - eta); gn = g / (1 - eta); U(-1) = gn / 2 + tn
+  using V = Eigen::ArrayXd;
+  const drelu::pReLU<double> p(
+      V::Constant(1, -3.7061956807679315), V::Constant(1, 0.12924400899721458),
+      V::Constant(1, -4.705465171353341), V::Constant(1, -0.18403390936097608));
+  ErrorTable table("pReLU with a cancelling theta-");
+  const long double u = epsilon<double>();
+  const long double theta_n = 0.26790095122201164851L;
+  const long double energy = 0.322478783822670722352L;
+  check_close(table, "theta_n", "dReLU(p)", drelu::dReLU<double>(p).theta_n()(0), theta_n,
+              u * std::fabs(theta_n));
+  check_close(table, "energy", "x = -1", drelu::energies(p, V::Constant(1, -1.0))(0, 0), energy,
+              2 * u * std::fabs(energy));
   table.print();
 }
 
