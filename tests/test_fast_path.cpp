@@ -159,6 +159,34 @@ TEST_CASE("the variance of nearly equal weights with huge exponents keeps its di
   }
 }
 
+TEST_CASE("the mean of a unit whose improbable side carries it", "[fast]") {
+  // theta+ = 4e101, gamma+ = 1e200 (q+ = 800: exp(-q+) leaves the double range) against
+  // theta- = 0, gamma- = 1e-200: P(h < 0) ~ 1e-148, yet its mean, -8e99, makes E[h] ~ -1.5e-48.
+  // Here 1/Z underflows, so the by-parts form of the mean must not be used. mpmath (50 digits):
+  //   Zp = sqrt(pi/(2 gp)) exp(tp^2/(2 gp)) erfc(-tp/sqrt(2 gp)), Zn = sqrt(pi/(2 gn)),
+  //   E[h] = ((1 + tp Zp)/gp - 1/gn)/(Zp + Zn).
+  // cond is about 2 q+ = 1.6e3 (3e3 for the second unit), hence the bound 16 * 4096 u.
+  struct Case {
+    Unit unit;
+    long double mean;
+  };
+  const Case cases[] = {{{4e101, 0.0, 1e200, 1e-200}, -1.4632702508383215e-48L},
+                        {{3.9e101, 0.0, 1e200, 1e-200}, -2.0890872494293516e-31L}};
+  for (const Case& c : cases) {
+    for (const Eigen::Index rows : {1, 5}) {
+      const Eigen::Index row = rows / 2;
+      const auto layer = layer_with<double>(c.unit, rows, row);
+      const double fast[] = {
+          drelu::mean_from_inputs(layer)(row, 0), drelu::meanvar_from_inputs(layer).mean(row, 0),
+          double(drelu::mean_from_inputs(layer_with<long double>(c.unit, rows, row))(row, 0))};
+      for (const double value : fast) {
+        INFO("theta+ = " << c.unit.theta_p << ": " << value << ", mpmath " << double(c.mean));
+        CHECK(std::fabs(value - c.mean) <= 16 * 4096 * 0x1p-53L * std::fabs(c.mean));
+      }
+    }
+  }
+}
+
 TEST_CASE("sampling takes the right side where the fast weights leave the double range", "[fast]") {
   // Each unit's true P(h > 0) is 1, 1 or 1/2.
   const std::vector<Unit> units = {

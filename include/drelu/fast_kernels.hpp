@@ -408,7 +408,7 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
 // those of the second form, E[h] = (1/g⁺ − 1/g⁻)/Z + p⁺ t⁺/g⁺ + p⁻ t⁻/g⁻ (t⁻ = θ⁻ + I unmirrored).
 // The second form follows from integrating each side by parts, Z_s m_s = (1 + t_s Z_s)/g_s; it
 // has no cancellation near a Gaussian unit (g⁺ = g⁻, t⁺ = t⁻), where E[h] = t/g may be far
-// smaller than E|h|. 1/Z = exp(−q_big)/(y_big + y_small x).
+// smaller than E|h|. 1/Z = exp(−q_big)/(y_big + y_small x), for q_big < 700.
 template <class P>
 DRELU_ALWAYS_INLINE P mixture_mean(const FastUnits& units, Eigen::Index i, const Side<P>& pos,
                                    const Side<P>& neg, const Weights<P>& w, const P& p_pos,
@@ -428,7 +428,10 @@ DRELU_ALWAYS_INLINE P mixture_mean(const FastUnits& units, Eigen::Index i, const
   const P sides_size = ei::padd(positive_term, negative_term);
   const P by_parts_size =
       ei::padd(ei::pabs(scale_term), ei::padd(ei::pabs(positive_shift), ei::pabs(negative_shift)));
-  return ei::pselect(ei::pcmp_lt(by_parts_size, sides_size), by_parts, sides);
+  // Beyond q_big = 700, exp(−q_big) is clamped (packets) or subnormal (scalars), so 1/Z is not
+  // known there, and the first form stays.
+  const P known = ei::pcmp_lt(w.q_big, simd::broadcast<P>(700.0));
+  return ei::pselect(ei::pand(known, ei::pcmp_lt(by_parts_size, sides_size)), by_parts, sides);
 }
 
 // Lanes of one packet that need more than the packet path: `far` ones are recomputed by the

@@ -103,7 +103,10 @@ T mixture_mean(const Unit<T>& unit, const LogPartitions<T>& logz, const SideWeig
   using std::abs;
   using std::exp;
   const T sides = mean_p - mean_n;
-  const T scale_term = (T(1) / unit.gp - T(1) / unit.gn) * exp(-logz.total);
+  const T inverse_z = exp(-logz.total);
+  // 1/Z must be a normal number: where it underflows, its term may still dominate E[h].
+  if (!(inverse_z >= std::numeric_limits<T>::min()) || !std::isfinite(inverse_z)) return sides;
+  const T scale_term = (T(1) / unit.gp - T(1) / unit.gn) * inverse_z;
   const T positive_shift = weights.positive * unit.tp / unit.gp;
   const T negative_shift = weights.negative * unit.tn / unit.gn;
   const T by_parts = scale_term + positive_shift + negative_shift;
