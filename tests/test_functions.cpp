@@ -603,6 +603,31 @@ TEMPLATE_TEST_CASE("cdf + sf = 1 and P(h > 0) + P(h < 0) = 1", "[functions]", fl
   CHECK((drelu::cdfs(set.layer, x, in) <= 1).all());
 }
 
+TEMPLATE_TEST_CASE("cdf is 0 at -inf and 1 at +inf, also with mass at infinity", "[functions]",
+                   float, double, long double) {
+  using T = TestType;
+  const T inf = std::numeric_limits<T>::infinity();
+  // An ordinary unit at I = +inf and I = -inf, an exponential side with theta = 0 (not
+  // normalizable) and an ordinary unit at I = 0: the cgf is +inf in the first three.
+  const auto ordinary = single_unit<T>(1, -0.5, 2, 0.5);
+  const auto open_side = single_unit<T>(0, -0.5, 0, 0.5);
+  const Batch<T> x = (Eigen::Array<T, 1, 3>() << -inf, 0, inf).finished();
+  for (const auto& [layer, input] : {std::pair{ordinary, inf}, std::pair{ordinary, -inf},
+                                     std::pair{open_side, T(0)}, std::pair{ordinary, T(0)}}) {
+    const Batch<T> in = Batch<T>::Constant(1, 3, input);
+    const Batch<T> cdf = drelu::cdfs(layer, x, in);
+    const Batch<T> sf = drelu::sfs(layer, x, in);
+    INFO("input " << input << ", cdf " << cdf << ", sf " << sf);
+    CHECK(cdf(0, 0) == 0);
+    CHECK(sf(0, 0) == 1);
+    CHECK(cdf(0, 2) == 1);
+    CHECK(sf(0, 2) == 0);
+    // At 0, P(h < 0) up to rounding (two routes).
+    CHECK(std::fabs(cdf(0, 1) - drelu::prob_negative_from_inputs(layer, in.col(0))(0, 0)) <=
+          2 * epsilon<T>());
+  }
+}
+
 TEMPLATE_TEST_CASE("the derivative of the cgf in the input is the mean", "[functions]", float,
                    double, long double) {
   using T = TestType;

@@ -206,6 +206,9 @@ Tails<T> tails(const Unit<T>& unit, T h) {
   const auto logz = log_partitions(unit);
   const auto weights = side_weights(logz);
   if (std::isnan(h)) return {h, h};
+  // Every unit, also one with mass at infinity, has all of it at or below +inf, none below -inf.
+  if (h == std::numeric_limits<T>::infinity()) return {T(1), T(0)};
+  if (h == -std::numeric_limits<T>::infinity()) return {T(0), T(1)};
   // Mass at infinity (a side that is not normalizable): every finite h is below it or above.
   if (logz.total == std::numeric_limits<T>::infinity()) return {weights.negative, weights.positive};
   // Both sides removed: a point mass at 0.
