@@ -53,6 +53,15 @@ void convert_units(const Vector<T>& in0, const Vector<T>& in1, const Vector<T>& 
   }
 }
 
+// A dReLU's shared-scale parameters {θ, γ, Δ, asymmetry} by convert (prelu_from_drelu or
+// xrelu_from_drelu), evaluated in the wider conversion type and rounded once to T.
+template <class T, class Convert>
+std::array<T, 4> shared_scale_from_drelu(T tp, T tn, T gp, T gn, Convert convert) {
+  using W = parameterization::conversion_t<T>;
+  const auto s = convert(parameterization::DreluParameters<W>{W(tp), W(tn), W(gp), W(gn)});
+  return {T(s.theta), T(s.gamma), T(s.delta), T(s.asymmetry)};
+}
+
 inline Eigen::Index unit_count(const char* function, Eigen::Index units) {
   if (units < 0) fail(function, ": units = ", units, "; expected a count >= 0");
   return units;
@@ -179,9 +188,9 @@ class pReLU {
     detail::convert_units(
         layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(), theta_, gamma_, delta_,
         eta_, [](T tp, T tn, T gp, T gn) {
-          using W = parameterization::conversion_t<T>;  // rounded once to T
-          const auto p = parameterization::prelu_from_drelu<W>({W(tp), W(tn), W(gp), W(gn)});
-          return std::array<T, 4>{T(p.theta), T(p.gamma), T(p.delta), T(p.asymmetry)};
+          return detail::shared_scale_from_drelu(
+              tp, tn, gp, gn,
+              &parameterization::prelu_from_drelu<parameterization::conversion_t<T>>);
         });
     validate("drelu::pReLU (from dReLU)");
   }
@@ -253,9 +262,9 @@ class xReLU {
     detail::convert_units(
         layer.theta_p(), layer.theta_n(), layer.gamma_p(), layer.gamma_n(), theta_, gamma_, delta_,
         xi_, [](T tp, T tn, T gp, T gn) {
-          using W = parameterization::conversion_t<T>;  // rounded once to T
-          const auto x = parameterization::xrelu_from_drelu<W>({W(tp), W(tn), W(gp), W(gn)});
-          return std::array<T, 4>{T(x.theta), T(x.gamma), T(x.delta), T(x.asymmetry)};
+          return detail::shared_scale_from_drelu(
+              tp, tn, gp, gn,
+              &parameterization::xrelu_from_drelu<parameterization::conversion_t<T>>);
         });
     validate("drelu::xReLU (from dReLU)");
   }
