@@ -43,10 +43,15 @@ DreluParameters<T> drelu_from_factors(T theta, T gamma, T delta, T positive, T n
   return {theta + delta * positive, theta - delta * negative, gamma * positive, gamma * negative};
 }
 
+// θ± = (θ (1 ± η) ± Δ)/(1 ± η): the numerator from one fused multiply-add, so that where θ and
+// ±Δ/(1 ± η) cancel the difference is formed exactly (1 ± η is exact for |η| >= 2^-11 in a type
+// at least 11 bits wider than the layer's) instead of from a rounded Δ/(1 ± η).
 template <class T>
 DreluParameters<T> drelu_from_prelu(const SharedScaleParameters<T>& p) {
-  return drelu_from_factors(p.theta, p.gamma, p.delta, T(1) / (T(1) + p.asymmetry),
-                            T(1) / (T(1) - p.asymmetry));
+  const T plus = T(1) + p.asymmetry;
+  const T minus = T(1) - p.asymmetry;
+  return {std::fma(p.theta, plus, p.delta) / plus, std::fma(p.theta, minus, -p.delta) / minus,
+          p.gamma / plus, p.gamma / minus};
 }
 
 // With η = ξ/(1+|ξ|): for ξ >= 0, 1/(1−η) = 1+ξ and 1/(1+η) = 1/(1 + ξ/(1+ξ)); mirrored for
