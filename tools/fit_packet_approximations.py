@@ -30,12 +30,19 @@ measured by tests/test_packet_approximations.cpp.
 It also fits Q(r) = (exp(r) - 1)/r for |r| <= log(2)/2, the reduced argument of the kernels'
 exponential (packet_math.hpp), by Chebyshev interpolation in powers of r.
 
+The float lanes of float layers (float_kernels.hpp) evaluate in float, so their sets have
+float coefficients (the constant one as a pair hi + lo) and target 2^-26.5 with them rounded:
+m as above (degree 6); k(b) = v(b)/m(b)^2 for b >= 0, in the same y (it falls from 1 to 0.57
+at b = 0, where the fit of v (a + cv)^2 in w has coefficients too large for float); v(-b) on
+0 <= b <= 1 as a polynomial in b; and Q(r) of degree 6.
+
 Usage (from the repository root):
   python3 tools/fit_packet_approximations.py > include/drelu/packet_approximations.hpp
-Needs only mpmath (1.3); about 20 s.
+Needs only mpmath (1.3); about 25 s.
 """
 
 import os
+import struct
 import sys
 
 import mpmath as mp
@@ -52,9 +59,12 @@ SHIFT = {'m': mp.mpf('1.25'), 'v': mp.mpf('2.625')}
 POWER = {'m': 1, 'v': 2}
 # The power basis of each fit: m in y itself, v in w = (1 + z)/2 = (a + 1)/(a + 1 + KV), where its
 # coefficients are small (in z they reach 700, and rounding them would cost 7 bits).
-UNIT_VARIABLE = {'m': False, 'v': True}
+UNIT_VARIABLE = {'m': False, 'v': True, 'k': False}
 TARGET = mp.mpf(2) ** -54.5     # relative error of each fit with its coefficients rounded
 FLOAT_TARGET = mp.mpf(2) ** -32  # the same for the set used by float layers
+FLOAT_LANE_TARGET = mp.mpf(2) ** -26.5  # the sets evaluated in float, coefficients in float
+INTERIOR_END = mp.mpf(1)        # the float lanes' polynomial of v(-b) covers 0 <= b <= 1
+FLOAT_EXP_DEGREE = 6
 NODES = 160                     # fitting nodes (Chebyshev points of [-1, 1])
 GRID = 500                      # error grid
 NEAR_ONE = (8, 12, 16, 20, 30, 40, 52)  # grid points 1 - 2^-k, far in the tail
@@ -63,7 +73,7 @@ ITERATIONS = 5
 
 def argument(name, y):
     """b (for m) or a (for v) at the value y of the fit's variable."""
-    if name == 'm':
+    if name in ('m', 'k'):
         return K * (1 + y) / (1 - y)
     return VARIANCE_START + KV * (1 + y) / (1 - y)
 
@@ -75,7 +85,11 @@ def flat_function(name, y):
     key = (name, y)
     if key not in _values:
         x = argument(name, y)
-        _values[key] = tails.reference(x)[name] * (x + SHIFT[name]) ** POWER[name]
+        r = tails.reference(x)
+        if name == 'k':  # v/m^2, from 0.57 at b = 0 to 1 as b -> inf
+            _values[key] = r['v'] / r['m'] ** 2
+        else:
+            _values[key] = r[name] * (x + SHIFT[name]) ** POWER[name]
     return _values[key]
 
 
@@ -146,37 +160,94 @@ def rounded(coefficients):
     return doubles, [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(c) for c in doubles[2:]]
 
 
-def fit(name, target, first_degree):
-    """The degree, errors (exact and rounded coefficients) and the doubles of D = P - Q and Q."""
+def to_float(x):
+    return struct.unpack('f', struct.pack('f', float(x)))[0]
+
+
+def rounded_float(coefficients):
+    """{c0_hi, c0_lo, c1, ...} as floats, and the mpf values they stand for."""
+    hi = to_float(coefficients[0])
+    lo = to_float(coefficients[0] - mp.mpf(hi))
+    floats = [hi, lo] + [to_float(c) for c in coefficients[1:]]
+    return floats, [mp.mpf(hi) + mp.mpf(lo)] + [mp.mpf(c) for c in floats[2:]]
+
+
+def fit(name, target, first_degree, rounding=rounded):
+    """The degree, errors (exact and rounded coefficients) and the rounded D = P - Q and Q."""
     for degree in range(first_degree, 25):
         p, q = rational_fit(name, degree)
         d = [pk - qk for pk, qk in zip(p, q)]
-        d_doubles, d_values = rounded(d)
-        q_doubles, q_values = rounded(q)
+        d_doubles, d_values = rounding(d)
+        q_doubles, q_values = rounding(q)
         rerr = relative_error(name, d_values, q_values)
         if rerr <= target:
             return degree, relative_error(name, d, q), rerr, d_doubles, q_doubles
     raise RuntimeError('%s does not reach the target' % name)
 
 
-def emit_array(lines, ident, doubles):
-    lines.append('inline constexpr double %s[%d] = {' % (ident, len(doubles)))
-    items = [tails.literal(x) for x in doubles]
+def float_literal(x):
+    if x == 0:
+        return '0.0f'
+    text = '%.8e' % x
+    assert to_float(float(text)) == x
+    return text + 'f'
+
+
+def emit_array(lines, ident, doubles, scalar='double'):
+    lines.append('inline constexpr %s %s[%d] = {' % (scalar, ident, len(doubles)))
+    literal = float_literal if scalar == 'float' else tails.literal
+    items = [literal(x) for x in doubles]
     for i in range(0, len(items), 3):
         lines.append('    ' + ', '.join(items[i:i + 3]) + ',')
     lines.append('};')
 
 
-def emit(lines, name, what, target, suffix, first_degree):
-    degree, err, rerr, d, q = fit(name, target, first_degree)
-    ident = {'m': 'mean_gap', 'v': 'truncated_variance'}[name] + suffix
+def comment(lines, msg):
+    """msg as comment lines of at most 100 characters, broken before ', error'."""
+    if len(msg) + 3 <= 100 or ', error' not in msg:
+        lines.append('// %s' % msg)
+        return
+    head, tail = msg.split(', error', 1)
+    lines.append('// %s,' % head)
+    lines.append('//   error%s' % tail)
+
+
+def emit(lines, name, what, target, suffix, first_degree, scalar='double'):
+    rounding = rounded_float if scalar == 'float' else rounded
+    degree, err, rerr, d, q = fit(name, target, first_degree, rounding)
+    ident = {'m': 'mean_gap', 'v': 'truncated_variance', 'k': 'variance_gap_ratio'}[name] + suffix
     msg = '%s: degree %d/%d, error 2^%.2f (rounded coefficients 2^%.2f)' % (
         what, degree, degree, float(mp.log(err, 2)), float(mp.log(rerr, 2)))
     print(msg, file=sys.stderr)
-    lines.append('// %s' % msg)
+    comment(lines, msg)
     lines.append('// D = P - Q and Q, {c0_hi, c0_lo, c1, ..., c%d}' % degree)
-    emit_array(lines, ident + '_difference', d)
-    emit_array(lines, ident + '_denominator', q)
+    emit_array(lines, ident + '_difference', d, scalar)
+    emit_array(lines, ident + '_denominator', q, scalar)
+    lines.append('')
+
+
+def interior_variance(b):
+    """v(-b) = Var[Y | Y > -b] for b >= 0."""
+    return tails.reference(-b)['v']
+
+
+def emit_interior_variance(lines):
+    """The polynomial in b of v(-b) on [0, INTERIOR_END] (Chebyshev interpolant in powers of b),
+    of the smallest degree whose float coefficients (constant one as hi + lo) meet the target."""
+    points = [INTERIOR_END * i / 1000 for i in range(1001)]
+    for degree in range(4, 20):
+        c = tails.chebyshev_interpolant(interior_variance, mp.mpf(0), INTERIOR_END, degree,
+                                        mp.mpf(0))
+        floats, values = rounded_float(c)
+        err = max(abs(tails.horner_exact(values, b) / interior_variance(b) - 1) for b in points)
+        if err <= FLOAT_LANE_TARGET:
+            break
+    msg = ('truncated variance v(-b), 0 <= b <= %s, float lanes: degree %d, error 2^%.2f '
+           '(float coefficients)' % (mp.nstr(INTERIOR_END, 3), degree, float(mp.log(err, 2))))
+    print(msg, file=sys.stderr)
+    comment(lines, msg)
+    lines.append('// {c0_hi, c0_lo, c1, ..., c%d}' % degree)
+    emit_array(lines, 'interior_variance_float_lanes', floats, 'float')
     lines.append('')
 
 
@@ -184,13 +255,13 @@ EXP_HALF_WIDTH = mp.log(2) / 2 * mp.mpf('1.0001')  # |r| <= log(2)/2, with a mar
 EXP_DEGREE = 10
 
 
-def fit_exponential():
+def fit_exponential(degree=EXP_DEGREE, rounding=float):
     """Coefficients of Q(r) = (exp(r) - 1)/r on |r| <= log(2)/2 (Chebyshev interpolant, in powers
     of r), and the maximum relative error of 1 + r Q(r) with them rounded, evaluated exactly."""
     def f(r):
         return mp.expm1(r) / r if r != 0 else mp.mpf(1)
-    c = tails.chebyshev_interpolant(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, EXP_DEGREE, mp.mpf(0))
-    doubles = [float(x) for x in c]
+    c = tails.chebyshev_interpolant(f, -EXP_HALF_WIDTH, EXP_HALF_WIDTH, degree, mp.mpf(0))
+    doubles = [rounding(x) for x in c]
     points = [-EXP_HALF_WIDTH + 2 * EXP_HALF_WIDTH * i / 2000 for i in range(2001)]
     err = max(abs((1 + r * tails.horner_exact([mp.mpf(x) for x in doubles], r)) / mp.exp(r) - 1)
               for r in points)
@@ -241,6 +312,20 @@ def main():
     lines.append('// %s' % msg)
     lines.append('// {q0, q1, ..., q%d}' % EXP_DEGREE)
     emit_array(lines, 'exponential_reduced', doubles)
+    lines.append('')
+    lines.append('// The float lanes of float layers (float_kernels.hpp): coefficients in float,')
+    lines.append('// evaluated in float, target 2^-26.5 with the rounded coefficients.')
+    emit(lines, 'm', 'mean gap, float lanes', FLOAT_LANE_TARGET, '_float_lanes', 5, 'float')
+    emit(lines, 'k', 'variance ratio k(b) = v(b)/m(b)^2 = P(y)/Q(y), float lanes',
+         FLOAT_LANE_TARGET, '_float_lanes', 5, 'float')
+    emit_interior_variance(lines)
+    floats, err = fit_exponential(FLOAT_EXP_DEGREE, to_float)
+    msg = 'exp(r) = 1 + r Q(r), float lanes: degree %d, error 2^%.2f (float coefficients)' % (
+        FLOAT_EXP_DEGREE, float(mp.log(err, 2)))
+    print(msg, file=sys.stderr)
+    lines.append('// %s' % msg)
+    lines.append('// {q0, q1, ..., q%d}' % FLOAT_EXP_DEGREE)
+    emit_array(lines, 'exponential_reduced_float_lanes', floats, 'float')
     lines.append('')
     lines += ['// clang-format on', '', '}  // namespace packet', '}  // namespace special',
               '}  // namespace drelu']

@@ -95,6 +95,52 @@ inline constexpr double exponential_reduced[11] = {
     2.76263710656963543e-07, 2.51052170047207447e-08,
 };
 
+// The float lanes of float layers (float_kernels.hpp): coefficients in float,
+// evaluated in float, target 2^-26.5 with the rounded coefficients.
+// mean gap, float lanes: degree 6/6, error 2^-29.94 (rounded coefficients 2^-27.08)
+// D = P - Q and Q, {c0_hi, c0_lo, c1, ..., c6}
+inline constexpr float mean_gap_float_lanes_difference[8] = {
+    1.84437513e-01f, -5.92134164e-09f, 1.42012862e-02f,
+    -1.04252420e-01f, -8.37480836e-03f, -7.70792440e-02f,
+    -4.85394849e-03f, -4.07837145e-03f,
+};
+inline constexpr float mean_gap_float_lanes_denominator[8] = {
+    1.00000000e+00f, 0.0f, 9.19570804e-01f,
+    9.82714236e-01f, 5.04177630e-01f, 2.22853854e-01f,
+    5.32185845e-02f, 6.96645025e-03f,
+};
+
+// variance ratio k(b) = v(b)/m(b)^2 = P(y)/Q(y), float lanes: degree 6/6,
+//   error 2^-29.85 (rounded coefficients 2^-26.90)
+// D = P - Q and Q, {c0_hi, c0_lo, c1, ..., c6}
+inline constexpr float variance_gap_ratio_float_lanes_difference[8] = {
+    -8.30228478e-02f, 2.02063788e-09f, 2.21613064e-01f,
+    -2.50741631e-01f, 1.85254768e-01f, -9.31451172e-02f,
+    2.35644188e-02f, -3.52266734e-03f,
+};
+inline constexpr float variance_gap_ratio_float_lanes_denominator[8] = {
+    1.00000000e+00f, 0.0f, 8.46671313e-02f,
+    9.12642837e-01f, 4.82805558e-02f, 2.19947830e-01f,
+    7.96365668e-04f, 6.87830849e-03f,
+};
+
+// truncated variance v(-b), 0 <= b <= 1.0, float lanes: degree 7,
+//   error 2^-27.63 (float coefficients)
+// {c0_hi, c0_lo, c1, ..., c7}
+inline constexpr float interior_variance_float_lanes[9] = {
+    3.63380224e-01f, 3.77301301e-09f, 2.18013659e-01f,
+    5.73842451e-02f, -7.28790474e-04f, -6.41618297e-03f,
+    -2.03097309e-03f, -3.53468029e-04f, 4.37568524e-04f,
+};
+
+// exp(r) = 1 + r Q(r), float lanes: degree 6, error 2^-29.63 (float coefficients)
+// {q0, q1, ..., q6}
+inline constexpr float exponential_reduced_float_lanes[7] = {
+    1.00000000e+00f, 5.00000000e-01f, 1.66666672e-01f,
+    4.16663513e-02f, 8.33329838e-03f, 1.39411190e-03f,
+    1.98992857e-04f,
+};
+
 // clang-format on
 
 }  // namespace packet

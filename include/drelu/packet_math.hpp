@@ -73,10 +73,28 @@ DRELU_ALWAYS_INLINE P correctly_rounded_sqrt(const P& x) {
   return ei::psqrt(x);
 }
 
+// Under EIGEN_FAST_MATH (its default) the float packet sqrts of AVX and SSE are also
+// approximations (rsqrt and a Newton step).
 #ifdef EIGEN_VECTORIZE_AVX512
 template <>
 DRELU_ALWAYS_INLINE ei::Packet8d correctly_rounded_sqrt(const ei::Packet8d& x) {
   return _mm512_sqrt_pd(x);
+}
+template <>
+DRELU_ALWAYS_INLINE ei::Packet16f correctly_rounded_sqrt(const ei::Packet16f& x) {
+  return _mm512_sqrt_ps(x);
+}
+#endif
+#ifdef EIGEN_VECTORIZE_AVX
+template <>
+DRELU_ALWAYS_INLINE ei::Packet8f correctly_rounded_sqrt(const ei::Packet8f& x) {
+  return _mm256_sqrt_ps(x);
+}
+#endif
+#ifdef EIGEN_VECTORIZE_SSE2
+template <>
+DRELU_ALWAYS_INLINE ei::Packet4f correctly_rounded_sqrt(const ei::Packet4f& x) {
+  return _mm_sqrt_ps(x);
 }
 #endif
 
@@ -103,18 +121,19 @@ P flat_polynomial(const scalar_of<P> (&c)[N], const P& y) {
   return ei::padd(broadcast<P>(c[0]), ei::pmadd(y, sum, broadcast<P>(c[1])));
 }
 
-// The bits of x shifted left by 52 (into the exponent field of a double), on the packets that
-// have a 64-bit shift (SSE2, AVX2, AVX-512); `has_exponent_shift` tells which.
+// The bits of x shifted left into the exponent field (by 52 for a double, 23 for a float), on the
+// packets that have the shift (SSE2, AVX2, AVX-512); `has_exponent_shift` tells which.
 template <class P>
-inline constexpr bool has_exponent_shift = false
+inline constexpr bool has_exponent_shift =
+    false
 #if defined(EIGEN_VECTORIZE_AVX512)
-                                           || std::is_same<P, __m512d>::value
+    || std::is_same<P, __m512d>::value || std::is_same<P, __m512>::value
 #endif
 #if defined(EIGEN_VECTORIZE_AVX2)
-                                           || std::is_same<P, __m256d>::value
+    || std::is_same<P, __m256d>::value || std::is_same<P, __m256>::value
 #endif
 #if defined(EIGEN_VECTORIZE_SSE2)
-                                           || std::is_same<P, __m128d>::value
+    || std::is_same<P, __m128d>::value || std::is_same<P, __m128>::value
 #endif
     ;
 
@@ -122,24 +141,61 @@ inline constexpr bool has_exponent_shift = false
 DRELU_ALWAYS_INLINE __m512d shifted_into_exponent(__m512d x) {
   return _mm512_castsi512_pd(_mm512_slli_epi64(_mm512_castpd_si512(x), 52));
 }
+DRELU_ALWAYS_INLINE __m512 shifted_into_exponent(__m512 x) {
+  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_castps_si512(x), 23));
+}
 #endif
 #if defined(EIGEN_VECTORIZE_AVX2)
 DRELU_ALWAYS_INLINE __m256d shifted_into_exponent(__m256d x) {
   return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(x), 52));
+}
+DRELU_ALWAYS_INLINE __m256 shifted_into_exponent(__m256 x) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(x), 23));
 }
 #endif
 #if defined(EIGEN_VECTORIZE_SSE2)
 DRELU_ALWAYS_INLINE __m128d shifted_into_exponent(__m128d x) {
   return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(x), 52));
 }
+DRELU_ALWAYS_INLINE __m128 shifted_into_exponent(__m128 x) {
+  return _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(x), 23));
+}
 #endif
 
-// exp(x) for x <= 0: on packets within about one ulp, and exp(−708) for x below −708 (the
-// kernels handle exponents beyond −700 otherwise, fast_kernels.hpp); on scalars std::exp. x = k ln
-// 2 + r with k = round(x/ln 2) (by the 1.5·2^52 shifter) and |r| <= ln(2)/2 (Cody and Waite's
-// two-part ln 2, whose high part times k is exact), exp(r) = 1 + r Q(r)
-// (packet_approximations.hpp), times 2^k built in the exponent field: no division and no general
-// ldexp, unlike Eigen 3.4's packet exp, which this replaces on the packets with a 64-bit shift.
+// The constants of exp_nonpositive: Cody and Waite's two-part ln 2 (the high part has few enough
+// bits that k times it is exact), the round-to-integer shifter 1.5·2^p, the lowest argument (the
+// smallest k whose 2^k is normal), the exponent bias added to k and the coefficients of
+// exp(r) = 1 + r Q(r) (packet_approximations.hpp).
+template <class S>
+struct ExponentialConstants;
+
+template <>
+struct ExponentialConstants<double> {
+  static constexpr double log2_e = 1.44269504088896338700e+00;
+  static constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits
+  static constexpr double ln2_lo = 1.90821492927058770002e-10;
+  static constexpr double shifter = 0x1.8p52;
+  static constexpr double lowest = -708.0;
+  static constexpr double biased_zero = 0x1p52 + 1023.0;  // k + 1023 in the low bits
+  static constexpr const auto& reduced = special::packet::exponential_reduced;
+};
+
+template <>
+struct ExponentialConstants<float> {
+  static constexpr float log2_e = 1.44269502e+00f;
+  static constexpr float ln2_hi = 6.93359375e-01f;  // 9 significant bits
+  static constexpr float ln2_lo = -2.12194442e-04f;
+  static constexpr float shifter = 0x1.8p23f;
+  static constexpr float lowest = -87.0f;
+  static constexpr float biased_zero = 0x1p23f + 127.0f;  // k + 127 in the low bits
+  static constexpr const auto& reduced = special::packet::exponential_reduced_float_lanes;
+};
+
+// exp(x) for x <= 0: on packets within about one ulp, and exp(lowest) for x below `lowest`
+// (−708 for doubles, −87 for floats: the kernels handle smaller exponents otherwise); on scalars
+// std::exp. x = k ln 2 + r with k = round(x/ln 2) (by the shifter) and |r| <= ln(2)/2,
+// exp(r) = 1 + r Q(r), times 2^k built in the exponent field: no division and no general
+// ldexp, unlike Eigen 3.4's packet exp, which this replaces on the packets with the shift.
 template <class P>
 DRELU_ALWAYS_INLINE P exp_nonpositive(const P& x) {
   if constexpr (is_scalar<P>) {
@@ -147,14 +203,13 @@ DRELU_ALWAYS_INLINE P exp_nonpositive(const P& x) {
   } else if constexpr (!has_exponent_shift<P>) {
     return ei::pexp(x);
   } else {
-    constexpr double log2_e = 1.44269504088896338700e+00;
-    constexpr double ln2_hi = 6.93147180369123816490e-01;  // 32 significant bits
-    constexpr double ln2_lo = 1.90821492927058770002e-10;
-    const P shifter = broadcast<P>(0x1.8p52);
-    const P clamped = ei::pmax(x, broadcast<P>(-708.0));
-    const P k = ei::psub(ei::pmadd(clamped, broadcast<P>(log2_e), shifter), shifter);
-    const P r = ei::pmadd(k, broadcast<P>(-ln2_lo), ei::pmadd(k, broadcast<P>(-ln2_hi), clamped));
-    const auto& q = special::packet::exponential_reduced;
+    using C = ExponentialConstants<scalar_of<P>>;
+    const P shifter = broadcast<P>(C::shifter);
+    const P clamped = ei::pmax(x, broadcast<P>(C::lowest));
+    const P k = ei::psub(ei::pmadd(clamped, broadcast<P>(C::log2_e), shifter), shifter);
+    const P r =
+        ei::pmadd(k, broadcast<P>(-C::ln2_lo), ei::pmadd(k, broadcast<P>(-C::ln2_hi), clamped));
+    const auto& q = C::reduced;
     constexpr int degree = int(sizeof q / sizeof q[0]) - 1;
     static_assert(degree % 2 == 0, "the even chain ends with the last coefficient");
     const P r2 = ei::pmul(r, r);
@@ -162,9 +217,8 @@ DRELU_ALWAYS_INLINE P exp_nonpositive(const P& x) {
     for (int j = degree - 2; j >= 0; j -= 2) even = ei::pmadd(even, r2, broadcast<P>(q[j]));
     P odd = broadcast<P>(q[degree - 1]);
     for (int j = degree - 3; j >= 1; j -= 2) odd = ei::pmadd(odd, r2, broadcast<P>(q[j]));
-    const P reduced = ei::pmadd(r, ei::pmadd(r, odd, even), broadcast<P>(1.0));
-    // k + 1023 (in [1, 1023]) sits in the low bits of 2^52 + k + 1023.
-    const P power = shifted_into_exponent(ei::padd(k, broadcast<P>(0x1p52 + 1023.0)));
+    const P reduced = ei::pmadd(r, ei::pmadd(r, odd, even), broadcast<P>(1));
+    const P power = shifted_into_exponent(ei::padd(k, broadcast<P>(C::biased_zero)));
     return ei::pmul(reduced, power);
   }
 }
