@@ -9,12 +9,16 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "catch.hpp"
 #include "drelu/packet_math.hpp"
 #include "tail_table.hpp"
+
+// GCC diagnostics of SIMD code (packet types as template arguments): packet_math.hpp.
+DRELU_SIMD_DIAGNOSTICS_BEGIN
 
 namespace {
 
@@ -149,12 +153,100 @@ TEST_CASE("the kernels' exponential is within 3 u of exp on [-708, 0]", "[fast]"
     REQUIRE(error <= 3.0L);
     CHECK(simd::exp_nonpositive(x) == std::exp(x));  // the scalar instantiation is std::exp
   }
-  double below[lanes];
-  simd::ei::pstoreu(below, simd::exp_nonpositive(simd::broadcast<Packet>(-1000.0)));
-  CHECK(below[0] > 0);  // clamped, as the kernels expect: exp(-708) on packets
-  CHECK(below[0] <= std::exp(-707.0));
+  if constexpr (simd::has_exponent_shift<Packet>) {  // not on scalars (std::exp) or Eigen's pexp
+    double below[lanes];
+    simd::ei::pstoreu(below, simd::exp_nonpositive(simd::broadcast<Packet>(-1000.0)));
+    CHECK(below[0] > 0);  // clamped, as the kernels expect: exp(-708) on packets
+    CHECK(below[0] <= std::exp(-707.0));
+  }
   std::printf(
       "exp_nonpositive on %d-lane packets: worst %.3Lg u at x = %.17g (Eigen's pexp %.3Lg u; "
       "%zu points)\n",
       lanes, worst, at, worst_eigen, points.size());
 }
+
+// The float lanes' fits (float_kernels.hpp), evaluated in float on float packets through the
+// kernel's steps: m and R at b = a in [0, 2^40], v = k m² for a >= 0 and the polynomial of v(-b)
+// for -1 <= a < 0. Relative errors in units of u = 2^-24, against mpmath at the double a (so they
+// include rounding a to float).
+TEST_CASE("the float lanes' approximations are within a few float u of mpmath", "[fast]") {
+  namespace ei = simd::ei;
+  namespace fits = drelu::special::packet;
+  using Packet = simd::Packet<float>;
+  constexpr int lanes = simd::lanes<float>;
+  long double worst[4] = {0, 0, 0, 0};  // m, R, v (a >= 0), v (-1 <= a < 0)
+  double at[4] = {0, 0, 0, 0};
+  const long double bounds[4] = {4, 4, 8, 4};
+  const auto record = [&](int k, double a, float got, long double ref) {
+    const long double error = std::fabs((got - ref) / ref) / std::ldexp(1.0L, -24);
+    if (error > worst[k]) {
+      worst[k] = error;
+      at[k] = a;
+    }
+    CHECK(error <= bounds[k]);
+  };
+  for (const Point& p : read_points()) {
+    if (p.a > 0x1p40) continue;
+    float lane[lanes];
+    const Packet a = simd::broadcast<Packet>(float(p.a));
+    const Packet b = ei::pabs(a);
+    if (p.a < 0) {
+      ei::pstoreu(lane, simd::flat_polynomial(fits::interior_variance_float_lanes, b));
+      record(3, p.a, lane[lanes - 1], p.variance);
+      continue;
+    }
+    const Packet y = simd::transformed(b);
+    auto m = simd::rational_fit(fits::mean_gap_float_lanes_difference,
+                                fits::mean_gap_float_lanes_denominator, y);
+    m.denominator = ei::pmul(m.denominator, ei::padd(b, simd::broadcast<Packet>(1.25f)));
+    const Packet gap = ei::pdiv(m.numerator, m.denominator);
+    ei::pstoreu(lane, gap);
+    record(0, p.a, lane[lanes - 1], p.gap);
+    ei::pstoreu(lane, ei::pdiv(m.denominator, ei::pmadd(b, m.denominator, m.numerator)));
+    record(1, p.a, lane[lanes - 1], p.mills);
+    const auto k = simd::rational_fit(fits::variance_gap_ratio_float_lanes_difference,
+                                      fits::variance_gap_ratio_float_lanes_denominator, y);
+    ei::pstoreu(lane, ei::pdiv(ei::pmul(ei::pmul(gap, gap), k.numerator), k.denominator));
+    record(2, p.a, lane[lanes - 1], p.variance);
+  }
+  const char* names[4] = {"mean gap m", "Mills ratio R", "variance k m^2", "variance v(-b)"};
+  std::printf("float lanes' approximations vs mpmath (%d lanes, u = 2^-24):\n", lanes);
+  for (int k = 0; k < 4; ++k) {
+    std::printf("  %-16s worst %.3Lg u at a = %.9g (bound %.3Lg u)\n", names[k], worst[k], at[k],
+                bounds[k]);
+  }
+}
+
+TEST_CASE("the float lanes' exponential is within 2 float u of exp on [-87, 0]", "[fast]") {
+  using Packet = simd::Packet<float>;
+  constexpr int lanes = simd::lanes<float>;
+  std::vector<float> points = {0.0f, -0.0f, -1e-30f, -1e-8f, -0.5f, -1.0f, -86.99f, -87.0f};
+  std::uint64_t state = 6789;
+  for (int n = 0; n < 200000; ++n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double u = double(state >> 11) * 0x1p-53;
+    points.push_back(float(n % 2 == 0 ? -87.0 * u : -std::exp2(-30.0 * u) * 4.0));
+  }
+  long double worst = 0;
+  float at = 0;
+  for (const float x : points) {
+    float lane[lanes];
+    simd::ei::pstoreu(lane, simd::exp_nonpositive(simd::broadcast<Packet>(x)));
+    const long double ref = std::exp(static_cast<long double>(x));
+    const long double error = std::fabs(lane[lanes - 1] - ref) / (std::ldexp(1.0L, -24) * ref);
+    if (error > worst) {
+      worst = error;
+      at = x;
+    }
+    REQUIRE(error <= 2.0L);
+  }
+  if constexpr (simd::has_exponent_shift<Packet>) {
+    float below[lanes];
+    simd::ei::pstoreu(below, simd::exp_nonpositive(simd::broadcast<Packet>(-200.0f)));
+    CHECK(below[0] >= std::numeric_limits<float>::min());  // clamped at exp(-87), a normal float
+  }
+  std::printf("exp_nonpositive on %d-lane float packets: worst %.3Lg u at x = %.9g (%zu points)\n",
+              lanes, worst, double(at), points.size());
+}
+
+DRELU_SIMD_DIAGNOSTICS_END

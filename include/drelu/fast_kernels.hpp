@@ -45,12 +45,16 @@ struct has_fast_path : std::integral_constant<bool, std::is_same<T, float>::valu
                                                         std::is_same<T, double>::value> {};
 
 using ColumnD = Eigen::Array<double, Eigen::Dynamic, 1>;
+using ColumnF = Eigen::Array<float, Eigen::Dynamic, 1>;
 using PacketD = simd::Packet<double>;
 inline constexpr int kLanes = simd::lanes<double>;
+// Rows per block: whole packets of doubles and of floats (the float lanes, float_kernels.hpp).
+inline constexpr int kRowBlock =
+    simd::lanes<float> > simd::lanes<double> ? simd::lanes<float> : simd::lanes<double>;
 
-// Rows rounded up to whole packets; the padding rows hold a harmless unit and input.
+// Rows rounded up to whole blocks; the padding rows hold a harmless unit and input.
 inline Eigen::Index padded_rows(Eigen::Index n) {
-  return (n + kLanes - 1) / kLanes * kLanes;
+  return (n + kRowBlock - 1) / kRowBlock * kRowBlock;
 }
 
 // One side of every unit, with what the kernels need hoisted out of the batch loop. The
@@ -169,11 +173,14 @@ struct FastWorkspace {
   // g and sqrt(g), and `excluded` (nonzero) where the packet path could not represent the row's
   // input or weights (result and result2 hold the side probabilities).
   ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
+  // The float lanes (float_kernels.hpp): input and results in float.
+  ColumnF input_float, result_float, result2_float;
   void resize(Eigen::Index padded) {
     for (ColumnD* c :
          {&input, &result, &result2, &exact_row, &uniform, &sign, &t, &a, &g, &sqrt_g, &excluded}) {
       c->setZero(padded);
     }
+    for (ColumnF* c : {&input_float, &result_float, &result2_float}) c->setZero(padded);
   }
 };
 
@@ -408,30 +415,65 @@ DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, c
 // those of the second form, E[h] = (1/g⁺ − 1/g⁻)/Z + p⁺ t⁺/g⁺ + p⁻ t⁻/g⁻ (t⁻ = θ⁻ + I unmirrored).
 // The second form follows from integrating each side by parts, Z_s m_s = (1 + t_s Z_s)/g_s; it
 // has no cancellation near a Gaussian unit (g⁺ = g⁻, t⁺ = t⁻), where E[h] = t/g may be far
-// smaller than E|h|. 1/Z = exp(−q_big)/(y_big + y_small x), for q_big < 700.
+// smaller than E|h|. 1/Z = exp(−q_big)/(y_big + y_small x), used only on the lanes where it is
+// `known` (exp(−q_big) not clamped by the packet exp).
 template <class P>
-DRELU_ALWAYS_INLINE P mixture_mean(const FastUnits& units, Eigen::Index i, const Side<P>& pos,
-                                   const Side<P>& neg, const Weights<P>& w, const P& p_pos,
-                                   const P& p_neg, const P& mean_p, const P& mean_n,
-                                   const P& inverse_total) {
+DRELU_ALWAYS_INLINE P mixture_mean(const P& inv_g_p, const P& inv_g_n, const P& t_p, const P& t_n,
+                                   const Weights<P>& w, const P& p_pos, const P& p_neg,
+                                   const P& mean_p, const P& mean_n, const P& inverse_total,
+                                   const P& known) {
   namespace ei = simd::ei;
   const P positive_term = ei::pmul(p_pos, mean_p);
   const P negative_term = ei::pmul(p_neg, mean_n);
   const P sides = simd::multiply_subtract(p_pos, mean_p, negative_term);
-  const P inv_g_p = load<P>(units.positive.inv_g, i);
-  const P inv_g_n = load<P>(units.negative.inv_g, i);
   const P inverse_z = ei::pmul(w.e_big, inverse_total);
   const P scale_term = ei::pmul(ei::psub(inv_g_p, inv_g_n), inverse_z);
-  const P positive_shift = ei::pmul(ei::pmul(p_pos, pos.t), inv_g_p);
-  const P negative_shift = ei::pmul(ei::pmul(p_neg, neg.t), inv_g_n);
+  const P positive_shift = ei::pmul(ei::pmul(p_pos, t_p), inv_g_p);
+  const P negative_shift = ei::pmul(ei::pmul(p_neg, t_n), inv_g_n);
   const P by_parts = ei::psub(ei::padd(scale_term, positive_shift), negative_shift);
   const P sides_size = ei::padd(positive_term, negative_term);
   const P by_parts_size =
       ei::padd(ei::pabs(scale_term), ei::padd(ei::pabs(positive_shift), ei::pabs(negative_shift)));
-  // Beyond q_big = 700, exp(−q_big) is clamped (packets) or subnormal (scalars), so 1/Z is not
-  // known there, and the first form stays.
-  const P known = ei::pcmp_lt(w.q_big, simd::broadcast<P>(700.0));
   return ei::pselect(ei::pand(known, ei::pcmp_lt(by_parts_size, sides_size)), by_parts, sides);
+}
+
+// Law of total variance: within the sides, plus between them (the means are on the sides' own
+// axes, so their gap is m⁺ + m⁻).
+template <class P>
+DRELU_ALWAYS_INLINE P mixture_variance(const P& p_pos, const P& p_neg, const P& mean_p,
+                                       const P& mean_n, const P& var_p, const P& var_n) {
+  namespace ei = simd::ei;
+  const P gap = ei::padd(mean_p, mean_n);
+  return ei::padd(ei::pmadd(p_pos, var_p, ei::pmul(p_neg, var_n)),
+                  ei::pmul(ei::pmul(p_pos, p_neg), ei::pmul(gap, gap)));
+}
+
+// Lanes where a side's probability fell below `tiny` while its moments exceed the other side's
+// by more than `huge`, so that its share may still show in the result although its probability
+// was not computed to full relative accuracy (var_p and var_n are used when with_variance).
+template <class P>
+DRELU_ALWAYS_INLINE P lost_share(const P& p_pos, const P& p_neg, const P& mean_p, const P& mean_n,
+                                 const P& var_p, const P& var_n, bool with_variance,
+                                 simd::scalar_of<P> tiny, simd::scalar_of<P> huge_ratio) {
+  namespace ei = simd::ei;
+  const P lost = ei::pcmp_lt(ei::pmin(p_pos, p_neg), simd::broadcast<P>(tiny));
+  const P huge = simd::broadcast<P>(huge_ratio);
+  const P positive_likely = ei::pcmp_le(p_neg, p_pos);
+  const auto likely_unlikely = [&](const P& positive, const P& negative, P& likely, P& unlikely) {
+    likely = ei::pselect(positive_likely, positive, negative);
+    unlikely = ei::pselect(positive_likely, negative, positive);
+  };
+  P mean_likely, mean_unlikely;
+  likely_unlikely(mean_p, mean_n, mean_likely, mean_unlikely);
+  P share = ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, mean_likely), mean_unlikely));
+  if (with_variance) {
+    P var_likely, var_unlikely;
+    likely_unlikely(var_p, var_n, var_likely, var_unlikely);
+    const P gap = ei::padd(mean_p, mean_n);
+    const P spread = ei::pmadd(gap, gap, var_unlikely);
+    share = ei::por(share, ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, var_likely), spread)));
+  }
+  return share;
 }
 
 // Lanes of one packet that need more than the packet path: `far` ones are recomputed by the
@@ -514,43 +556,27 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   side_moments<Fits>(units.negative, i, neg, with_variance, mean_n, var_n);
   // A side whose probability left the double range (below 2^-1000) while its moments exceed the
   // other side's by more than 2^900, so that its share may still show: exact.
-  const P lost = ei::pcmp_lt(ei::pmin(p_pos, p_neg), simd::broadcast<P>(0x1p-1000));
-  const P huge = simd::broadcast<P>(0x1p900);
-  const P positive_likely = ei::pcmp_le(p_neg, p_pos);
-  const auto likely_unlikely = [&](const P& positive, const P& negative, P& likely, P& unlikely) {
-    likely = ei::pselect(positive_likely, positive, negative);
-    unlikely = ei::pselect(positive_likely, negative, positive);
-  };
-  P mean_likely, mean_unlikely;
-  likely_unlikely(mean_p, mean_n, mean_likely, mean_unlikely);
-  P lost_share = ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, mean_likely), mean_unlikely));
-  if (with_variance) {
-    P var_likely, var_unlikely;
-    likely_unlikely(var_p, var_n, var_likely, var_unlikely);
-    const P gap = ei::padd(mean_p, mean_n);
-    const P spread = ei::pmadd(gap, gap, var_unlikely);
-    lost_share =
-        ei::por(lost_share, ei::pand(lost, ei::pcmp_lt(ei::pmul(huge, var_likely), spread)));
-  }
-  if (ei::predux_any(lost_share)) {
-    review = ei::por(review, lost_share);
+  const P lost =
+      lost_share(p_pos, p_neg, mean_p, mean_n, var_p, var_n, with_variance, 0x1p-1000, 0x1p900);
+  if (ei::predux_any(lost)) {
+    review = ei::por(review, lost);
     store(w.exact_row, i, ei::pand(review, one));
   }
-  if constexpr (Q == Quantity::mean_abs || Q == Quantity::mean) {
-    const P mean = Q == Quantity::mean ? mixture_mean(units, i, pos, neg, weights, p_pos, p_neg,
-                                                      mean_p, mean_n, inverse_total)
-                                       : ei::pmadd(p_pos, mean_p, ei::pmul(p_neg, mean_n));
-    store(w.result, i, mean);
-    return {weights.far, ei::por(review, not_finite(mean))};
+  if constexpr (Q == Quantity::mean_abs) {
+    const P mean_abs = ei::pmadd(p_pos, mean_p, ei::pmul(p_neg, mean_n));
+    store(w.result, i, mean_abs);
+    return {weights.far, ei::por(review, not_finite(mean_abs))};
   }
-  // Law of total variance: within the sides, plus between them.
-  const P gap = ei::padd(mean_p, mean_n);
-  const P variance = ei::padd(ei::pmadd(p_pos, var_p, ei::pmul(p_neg, var_n)),
-                              ei::pmul(ei::pmul(p_pos, p_neg), ei::pmul(gap, gap)));
-  if constexpr (Q == Quantity::mean_and_variance) {
+  const P variance = mixture_variance(p_pos, p_neg, mean_p, mean_n, var_p, var_n);
+  if constexpr (Q == Quantity::mean || Q == Quantity::mean_and_variance) {
+    // Beyond q_big = 700, exp(−q_big) is clamped (packets) or subnormal (scalars): 1/Z is not
+    // known there.
+    const P known = ei::pcmp_lt(weights.q_big, simd::broadcast<P>(700.0));
     const P mean =
-        mixture_mean(units, i, pos, neg, weights, p_pos, p_neg, mean_p, mean_n, inverse_total);
+        mixture_mean(load<P>(units.positive.inv_g, i), load<P>(units.negative.inv_g, i), pos.t,
+                     neg.t, weights, p_pos, p_neg, mean_p, mean_n, inverse_total, known);
     store(w.result, i, mean);
+    if constexpr (Q == Quantity::mean) return {weights.far, ei::por(review, not_finite(mean))};
     store(w.result2, i, variance);
     return {weights.far, ei::por(review, ei::por(not_finite(mean), not_finite(variance)))};
   }
@@ -564,6 +590,22 @@ LaneFlags<P> packet_quantity(const FastUnits& units, Eigen::Index i, FastWorkspa
   return {weights.far, ei::por(review, not_finite(variance))};
 }
 
+// The quantity at rows [i, i + kLanes), with the far lanes recomputed by the scalar
+// instantiation; returns the lanes that need a review for the exact path.
+template <Quantity Q, class Fits>
+PacketD packet_rows(const FastUnits& units, Eigen::Index i, FastWorkspace& w) {
+  const LaneFlags<PacketD> flags = packet_quantity<Q, Fits, PacketD>(units, i, w);
+  PacketD review = flags.review;
+  if constexpr (kLanes > 1) {
+    if (!simd::ei::predux_any(flags.far)) return review;
+    for (Eigen::Index k = i; k < i + kLanes; ++k) {
+      review = simd::ei::por(
+          review, simd::broadcast<PacketD>(packet_quantity<Q, Fits, double>(units, k, w).review));
+    }
+  }
+  return review;
+}
+
 // result = the quantity for every row of the workspace's column (result2 = the variance for
 // Quantity::mean_and_variance; the side probabilities, t and a for Quantity::sampling). Returns
 // whether some row needs a review for the exact path. One instantiation per quantity, so that
@@ -572,42 +614,9 @@ template <Quantity Q, class Fits>
 bool fast_column(const FastUnits& units, FastWorkspace& w) {
   PacketD review = simd::ei::pzero(PacketD());
   for (Eigen::Index i = 0; i < w.input.size(); i += kLanes) {
-    const LaneFlags<PacketD> flags = packet_quantity<Q, Fits, PacketD>(units, i, w);
-    review = simd::ei::por(review, flags.review);
-    if constexpr (kLanes > 1) {
-      if (!simd::ei::predux_any(flags.far)) continue;
-      for (Eigen::Index k = i; k < i + kLanes; ++k) {
-        review = simd::ei::por(
-            review, simd::broadcast<PacketD>(packet_quantity<Q, Fits, double>(units, k, w).review));
-      }
-    }
+    review = simd::ei::por(review, packet_rows<Q, Fits>(units, i, w));
   }
   return simd::ei::predux_any(review);
-}
-
-template <class Fits>
-bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
-  switch (quantity) {
-    case Quantity::cgf:
-      return fast_column<Quantity::cgf, Fits>(units, w);
-    case Quantity::prob_positive:
-      return fast_column<Quantity::prob_positive, Fits>(units, w);
-    case Quantity::prob_negative:
-      return fast_column<Quantity::prob_negative, Fits>(units, w);
-    case Quantity::mean:
-      return fast_column<Quantity::mean, Fits>(units, w);
-    case Quantity::variance:
-      return fast_column<Quantity::variance, Fits>(units, w);
-    case Quantity::std:
-      return fast_column<Quantity::std, Fits>(units, w);
-    case Quantity::mean_abs:
-      return fast_column<Quantity::mean_abs, Fits>(units, w);
-    case Quantity::mean_and_variance:
-      return fast_column<Quantity::mean_and_variance, Fits>(units, w);
-    case Quantity::sampling:
-      return fast_column<Quantity::sampling, Fits>(units, w);
-  }
-  return true;
 }
 
 // The coefficient set of a layer: float layers, whose results are rounded to float, use the
@@ -615,69 +624,6 @@ bool fast_column(const FastUnits& units, Quantity quantity, FastWorkspace& w) {
 template <class Layer>
 using FitsFor = std::conditional_t<std::is_same<typename Layer::Scalar, float>::value,
                                    simd::FloatLayerFits, simd::DoubleFits>;
-
-// Runs fast_column over every column of the inputs, then store(j, workspace) writes column j and
-// exact(i, j, unit) overwrites the elements the fast path leaves out (irregular units,
-// inputs that are not finite, b out of the fast domain, results that are not finite).
-template <class Layer, class Inputs, class Store, class Exact>
-void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity quantity, Store store,
-                          Exact exact) {
-  const FastUnits units = fast_units(layer);
-  const Eigen::Index n = inputs.rows();
-#ifdef _OPENMP
-  const int chunk = parallel_chunk(inputs.cols());
-#pragma omp parallel for schedule(dynamic, chunk) if (inputs.size() >= kParallelThreshold)
-#endif
-  for (Eigen::Index j = 0; j < inputs.cols(); ++j) {
-    FastWorkspace& w = thread_workspace(n);
-    w.input.head(n) = inputs.col(j).array().template cast<double>();
-    const bool review = fast_column<FitsFor<Layer>>(units, quantity, w);
-    store(j, w);
-    for (Eigen::Index i : units.irregular) exact(i, j, units.exact.unit(i, w.input(i)));
-    if (!review) continue;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double second = quantity == Quantity::mean_and_variance ? w.result2(i) : 0.0;
-      if (needs_exact(quantity, w.result(i), second) || !std::isfinite(w.input(i)) ||
-          w.exact_row(i) != 0) {
-        exact(i, j, units.exact.unit(i, w.input(i)));
-      }
-    }
-  }
-}
-
-// out(i, j) = the quantity for unit i at inputs(i, j).
-template <class Layer, class Inputs, class Out>
-void fast_kernel(const Layer& layer, const Inputs& inputs, Quantity quantity, Out& out) {
-  using T = typename Layer::Scalar;
-  const Eigen::Index n = inputs.rows();
-  for_each_fast_column(
-      layer, inputs, quantity,
-      [&](Eigen::Index j, const FastWorkspace& w) {
-        out.col(j).array() = w.result.head(n).template cast<T>();
-      },
-      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
-        out(i, j) = T(exact_quantity(u, quantity));
-      });
-}
-
-// mean(i, j) and variance(i, j) together, sharing the side weights and moments.
-template <class Layer, class Inputs, class Mean, class Variance>
-void fast_mean_variance_kernel(const Layer& layer, const Inputs& inputs, Mean& mean,
-                               Variance& variance) {
-  using T = typename Layer::Scalar;
-  const Eigen::Index n = inputs.rows();
-  for_each_fast_column(
-      layer, inputs, Quantity::mean_and_variance,
-      [&](Eigen::Index j, const FastWorkspace& w) {
-        mean.col(j).array() = w.result.head(n).template cast<T>();
-        variance.col(j).array() = w.result2.head(n).template cast<T>();
-      },
-      [&](Eigen::Index i, Eigen::Index j, const unit::Unit<long double>& u) {
-        const auto statistics = unit::statistics(u);
-        mean(i, j) = T(statistics.mean);
-        variance(i, j) = T(statistics.variance);
-      });
-}
 
 }  // namespace detail
 }  // namespace drelu

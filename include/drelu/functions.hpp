@@ -13,7 +13,7 @@
 
 #include "batch.hpp"
 #include "energy_kernel.hpp"
-#include "fast_kernels.hpp"
+#include "fast_path.hpp"
 
 namespace drelu {
 
