@@ -203,6 +203,39 @@ void bench_scalar(const char* scalar, const Options& options, int threads, std::
       normal);
 }
 
+// Float layers against double layers on the same kernel, parameters and inputs (the float
+// problem rounds the double one's values), paired like the baselines: the double call is the
+// baseline, and the speedup is the median of the per-round double/float time ratios.
+void bench_float_speedup(const Options& options) {
+  set_threads(1);
+  const auto d = make_problem<double>(options);
+  const auto f = make_problem<float>(options);
+  const double elements = double(d.inputs.size());
+  Eigen::ArrayXXd od(d.inputs.rows(), d.inputs.cols()), od2(od.rows(), od.cols());
+  Eigen::ArrayXXf of(f.inputs.rows(), f.inputs.cols()), of2(of.rows(), of.cols());
+  std::printf("Float against double layers (1 thread, the same kernel, paired rounds):\n\n");
+  std::printf("| kernel | float ns/element | double ns/element | double/float |\n");
+  std::printf("|---|---:|---:|---:|\n");
+  const auto row = [&](const char* kernel, const std::function<void()>& on_float,
+                       const std::function<void()>& on_double) {
+    const Timing t = paired(on_float, on_double, elements, options.repeats);
+    std::printf("| %s | %.2f | %.2f | %.2f |\n", kernel, t.ns, t.baseline_ns, 1 / t.ratio);
+  };
+  row(
+      "cgfs", [&] { drelu::cgfs(f.typical, f.inputs, of); },
+      [&] { drelu::cgfs(d.typical, d.inputs, od); });
+  row(
+      "mean_from_inputs", [&] { drelu::mean_from_inputs(f.typical, f.inputs, of); },
+      [&] { drelu::mean_from_inputs(d.typical, d.inputs, od); });
+  row(
+      "var_from_inputs", [&] { drelu::var_from_inputs(f.typical, f.inputs, of); },
+      [&] { drelu::var_from_inputs(d.typical, d.inputs, od); });
+  row(
+      "meanvar_from_inputs", [&] { drelu::meanvar_from_inputs(f.typical, f.inputs, of, of2); },
+      [&] { drelu::meanvar_from_inputs(d.typical, d.inputs, od, od2); });
+  std::printf("\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -227,8 +260,10 @@ int main(int argc, char** argv) {
     std::printf("\nN x B = %ld:\n\n", long(options.units * options.columns));
   }
   print(rows);
+  std::printf("\n");
+  bench_float_speedup(options);
   std::printf(
-      "\nPeer figures quoted in the issues (ns per element, one core of this machine):\n"
+      "Peer figures quoted in the issues (ns per element, one core of this machine):\n"
       "PGM (numba) dReLU cgf 72, PGM sample 83, vectorized SciPy cgf 90, naive C++ with\n"
       "std::erfc 80; GSL tail sampler 24-160, SciPy truncnorm 225, std::normal_distribution\n"
       "12.5.\n");

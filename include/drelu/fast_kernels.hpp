@@ -175,6 +175,7 @@ struct FastWorkspace {
   ColumnD uniform, sign, t, a, g, sqrt_g, excluded;
   // The float lanes (float_kernels.hpp): input and results in float.
   ColumnF input_float, result_float, result2_float;
+  Eigen::Index rows = 0;  // the layer's units; the columns are padded to whole row blocks
   void resize(Eigen::Index padded) {
     for (ColumnD* c :
          {&input, &result, &result2, &exact_row, &uniform, &sign, &t, &a, &g, &sqrt_g, &excluded}) {
@@ -187,7 +188,13 @@ struct FastWorkspace {
 inline FastWorkspace& thread_workspace(Eigen::Index n) {
   thread_local FastWorkspace workspace;
   if (workspace.input.size() != padded_rows(n)) workspace.resize(padded_rows(n));
+  workspace.rows = n;
   return workspace;
+}
+
+// The rows of the workspace's column rounded up to whole packets of `lanes`.
+inline Eigen::Index packet_rows_end(const FastWorkspace& w, int lanes) {
+  return (w.rows + lanes - 1) / lanes * lanes;
 }
 
 // Side values of one packet of rows. P is a packet, or a scalar for the full-range recompute.
@@ -613,7 +620,7 @@ PacketD packet_rows(const FastUnits& units, Eigen::Index i, FastWorkspace& w) {
 template <Quantity Q, class Fits>
 bool fast_column(const FastUnits& units, FastWorkspace& w) {
   PacketD review = simd::ei::pzero(PacketD());
-  for (Eigen::Index i = 0; i < w.input.size(); i += kLanes) {
+  for (Eigen::Index i = 0; i < packet_rows_end(w, kLanes); i += kLanes) {
     review = simd::ei::por(review, packet_rows<Q, Fits>(units, i, w));
   }
   return simd::ei::predux_any(review);

@@ -236,11 +236,10 @@ P float_packet(const FloatLaneUnits& units, Eigen::Index i, FastWorkspace& w) {
 // row needs a review for the exact path.
 template <Quantity Q>
 bool float_column(const FastUnits& units, const FloatLaneUnits& lanes, FastWorkspace& w) {
-  const Eigen::Index padded = w.input.size();
   w.input_float = w.input.cast<float>();
   w.exact_row.setZero();
   PacketD review = simd::ei::pzero(PacketD());
-  for (Eigen::Index i = 0; i < padded; i += kFloatLanes) {
+  for (Eigen::Index i = 0; i < packet_rows_end(w, kFloatLanes); i += kFloatLanes) {
     const PacketF fallback = float_packet<Q, PacketF>(lanes, i, w);
     if (!simd::ei::predux_any(fallback)) continue;
     for (Eigen::Index k = i; k < i + kFloatLanes; k += kLanes) {
