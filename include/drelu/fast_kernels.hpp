@@ -1,6 +1,8 @@
-// The fast path of the batch functions for float and double layers: cgf, side probabilities,
+// The double kernel of the batch functions' fast path (fast_path.hpp): cgf, side probabilities,
 // mean, variance and mean |h| of every element, one column at a time, in double, with every
-// step on SIMD packets (packet_math.hpp) and no branch on the data.
+// step on SIMD packets (packet_math.hpp) and no branch on the data. Double layers use it for
+// every fast quantity, float layers for the probabilities, for sampling and for the packets
+// their float lanes (float_kernels.hpp) hand back.
 //
 // Each side (t, g) of a unit is written Z = exp(q) y with, for a = −t/sqrt(g) and b = |a|,
 //   a >= 0:  q = 0,        y = R(b)/sqrt(g)
