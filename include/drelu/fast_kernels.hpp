@@ -403,15 +403,23 @@ DRELU_ALWAYS_INLINE void weights_probabilities(const Weights<P>& w, P& p_positiv
 // Mean (in units of h, sign of the side's own axis) and, when asked, variance of one side. On
 // lanes with a < 0 the gap is λ + b, λ = φ(b)/Φ(b) = e/(y sqrt(g)); one division gives λ or m.
 // The variance is the fit of v for a >= −1, and 1 − λ (λ + b) below (cancellation at most 0.6).
+// The gap of a side (Side, or FloatSide of float_kernels.hpp) in units of 1/sqrt(g), λ + b or m,
+// and `ratio`, λ or m, from one division.
+template <class S, class P>
+DRELU_ALWAYS_INLINE void side_gap(const S& s, P& ratio, P& gap) {
+  namespace ei = simd::ei;
+  ratio = ei::pdiv(ei::pselect(s.negative, s.e, s.gap_numerator),
+                   ei::pselect(s.negative, s.mass, s.gap_denominator));
+  gap = ei::padd(ratio, ei::pselect(s.negative, s.b, ei::pzero(s.b)));
+}
+
 template <class Fits, class P>
 DRELU_ALWAYS_INLINE void side_moments(const SideParameters& p, Eigen::Index i, const Side<P>& s,
                                       bool with_variance, P& mean, P& variance) {
   namespace ei = simd::ei;
   using simd::broadcast;
-  const P zero = ei::pzero(s.b);
-  const P ratio = ei::pdiv(ei::pselect(s.negative, s.e, s.gap_numerator),
-                           ei::pselect(s.negative, s.mass, s.gap_denominator));
-  const P gap = ei::padd(ratio, ei::pselect(s.negative, s.b, zero));
+  P ratio, gap;
+  side_gap(s, ratio, gap);
   mean = ei::pmul(gap, load<P>(p.inv_sqrt_g, i));
   if (!with_variance) return;
   const P tail = ei::pcmp_lt(s.a, broadcast<P>(special::packet::variance_domain_start));

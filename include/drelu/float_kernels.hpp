@@ -156,10 +156,8 @@ DRELU_ALWAYS_INLINE void float_side_moments(const FloatSideParameters& p, Eigen:
   namespace ei = simd::ei;
   using simd::broadcast;
   namespace fits = special::packet;
-  const P zero = ei::pzero(s.b);
-  const P ratio = ei::pdiv(ei::pselect(s.negative, s.e, s.gap_numerator),
-                           ei::pselect(s.negative, s.mass, s.gap_denominator));
-  const P gap = ei::padd(ratio, ei::pselect(s.negative, s.b, zero));
+  P ratio, gap;
+  side_gap(s, ratio, gap);
   mean = ei::pmul(gap, load_float<P>(p.inv_sqrt_g, i));
   if (!with_variance) return;
   const simd::Quotient<P> k =
