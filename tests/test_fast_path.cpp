@@ -322,3 +322,44 @@ TEST_CASE("the variance is the law of total variance over the two sides", "[fast
     CHECK(std::fabs(var(i, 0) - total) <= 64 * 0x1p-53L * total);
   }
 }
+
+TEMPLATE_TEST_CASE("an exactly symmetric unit has mean exactly 0", "[fast]", float, double,
+                   long double) {
+  // θ⁺ + I = −(θ⁻ + I) and γ⁺ = γ⁻: the two sides are mirror images, E[h] = 0. Under fma
+  // contraction, p⁺ m⁺ − p⁻ m⁻ left the rounding error of one product (a hunt's cases come
+  // first). The random units have t = n·2^s and I = k·2^s with |n|, |k| <= 4096, so that
+  // θ⁺ = t − I and θ⁻ = −t − I are exact.
+  using T = TestType;
+  using Vector = Eigen::Array<T, Eigen::Dynamic, 1>;
+  struct Symmetric {
+    double theta_p, theta_n, gamma, input;
+  };
+  std::vector<Symmetric> units = {{-0x1.7f897ep+1, 0x1.7f897ep+1, 0x1.a91e42p-3, 0.0},
+                                  {0x1.50c342p-12, -0x1.50c342p-12, 0x1.658622p-33, 0.0},
+                                  {0x1.f613dcp-16, -0x1.3b09eep-15, 0x1.1a66ep-37, 0x1p-18}};
+  std::mt19937_64 rng(17);
+  std::uniform_int_distribution<int> count(-4096, 4096), scale(-40, 10);
+  std::uniform_real_distribution<double> uniform(-1, 1);
+  for (int k = 0; k < 125; ++k) {
+    const int s = scale(rng);
+    const double t = std::ldexp(count(rng), s);
+    const double input = k % 2 == 0 ? 0.0 : std::ldexp(count(rng), s);
+    units.push_back({t - input, -t - input, std::pow(2.0, 36 * uniform(rng)), input});
+  }
+  const Eigen::Index n = Eigen::Index(units.size());
+  Vector tp(n), tn(n), g(n);
+  Eigen::Array<T, Eigen::Dynamic, Eigen::Dynamic> in(n, 1);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const Symmetric& u = units[std::size_t(i)];
+    tp(i) = T(u.theta_p), tn(i) = T(u.theta_n), g(i) = T(u.gamma), in(i, 0) = T(u.input);
+  }
+  const drelu::dReLU<T> layer(tp, tn, g, g);
+  const auto mean = drelu::mean_from_inputs(layer, in);
+  const auto both = drelu::meanvar_from_inputs(layer, in);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    INFO("theta+ = " << double(tp(i)) << ", gamma = " << double(g(i))
+                     << ", I = " << double(in(i, 0)));
+    CHECK(mean(i, 0) == 0);
+    CHECK(both.mean(i, 0) == 0);
+  }
+}

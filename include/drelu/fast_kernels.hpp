@@ -440,14 +440,19 @@ DRELU_ALWAYS_INLINE P mixture_mean(const P& inv_g_p, const P& inv_g_n, const P& 
                                    const P& mean_p, const P& mean_n, const P& inverse_total,
                                    const P& known) {
   namespace ei = simd::ei;
+  // Both differences by difference_of_products: an exactly symmetric unit (p⁺ = p⁻, m⁺ = m⁻,
+  // t⁺ = −t⁻, g⁺ = g⁻) gets E[h] = 0 exactly.
   const P positive_term = ei::pmul(p_pos, mean_p);
   const P negative_term = ei::pmul(p_neg, mean_n);
-  const P sides = simd::multiply_subtract(p_pos, mean_p, negative_term);
+  const P sides = simd::difference_of_products(p_pos, mean_p, p_neg, mean_n);
   const P inverse_z = ei::pmul(w.e_big, inverse_total);
   const P scale_term = ei::pmul(ei::psub(inv_g_p, inv_g_n), inverse_z);
-  const P positive_shift = ei::pmul(ei::pmul(p_pos, t_p), inv_g_p);
-  const P negative_shift = ei::pmul(ei::pmul(p_neg, t_n), inv_g_n);
-  const P by_parts = ei::psub(ei::padd(scale_term, positive_shift), negative_shift);
+  const P positive_weight = ei::pmul(p_pos, t_p);
+  const P negative_weight = ei::pmul(p_neg, t_n);
+  const P positive_shift = ei::pmul(positive_weight, inv_g_p);
+  const P negative_shift = ei::pmul(negative_weight, inv_g_n);
+  const P by_parts = ei::padd(
+      scale_term, simd::difference_of_products(positive_weight, inv_g_p, negative_weight, inv_g_n));
   const P sides_size = ei::padd(positive_term, negative_term);
   const P by_parts_size =
       ei::padd(ei::pabs(scale_term), ei::padd(ei::pabs(positive_shift), ei::pabs(negative_shift)));
