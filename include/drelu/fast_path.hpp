@@ -82,9 +82,10 @@ inline bool float_column(const FastUnits& units, const FloatLaneUnits& lanes, Qu
   return fast_column<simd::FloatLayerFits>(units, quantity, w);
 }
 
-// Runs fast_column over every column of the inputs, then store(j, workspace) writes column j and
-// exact(i, j, unit) overwrites the elements the fast path leaves out (irregular units,
-// inputs that are not finite, b out of the fast domain, results that are not finite).
+// Runs fast_column (float_column for the float lanes of float layers) over every column of the
+// inputs, then store(j, workspace) writes column j and exact(i, j, unit) overwrites the elements
+// the fast path leaves out (irregular units, inputs that are not finite, b out of the fast
+// domain, results that are not finite).
 template <class Layer, class Inputs, class Store, class Exact>
 void for_each_fast_column(const Layer& layer, const Inputs& inputs, Quantity quantity, Store store,
                           Exact exact) {
